@@ -1,0 +1,28 @@
+/* rng: hia's own random numbers. Every draw flows from the experiment seed: a stream is
+   derived from (seed, trial id, purpose), so each trial and each use of randomness in it
+   is reproducible on its own. splitmix64: one word of state, easy to checkpoint. */
+#ifndef HIA_RNG_H
+#define HIA_RNG_H
+
+#include <stdint.h>
+
+typedef struct rng {
+    uint64_t state;
+} rng;
+
+/* What a stream is for; part of the derivation, so streams never overlap by accident. */
+enum rng_purpose {
+    RNG_SPACE = 1,   /* sampling a configuration */
+    RNG_SUBSET = 2,  /* choosing the dataset subsets and splits */
+    RNG_SHUFFLE = 3, /* the order of training images, per epoch */
+    RNG_DARKNET = 4, /* Darknet's generator: weights, dropout */
+};
+
+uint64_t rng_derive(uint64_t seed, uint64_t trial, uint64_t purpose, uint64_t index);
+void rng_init(rng *r, uint64_t seed);
+uint64_t rng_next(rng *r);
+double rng_uniform(rng *r);               /* [0, 1) */
+uint64_t rng_below(rng *r, uint64_t n);   /* [0, n), unbiased; n > 0 */
+void rng_shuffle(rng *r, int *items, int n);
+
+#endif

@@ -1,0 +1,338 @@
+#include "train.h"
+
+#include <darknet.h>
+#include <cblas.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <omp.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rng.h"
+
+/* Darknet reports fatal errors through a handler; hia's jumps back to train_run. */
+static jmp_buf darknet_fail;
+static char darknet_msg[1024];
+static int saved_stderr = -1;
+
+static void on_darknet_error(const char *msg)
+{
+    snprintf(darknet_msg, sizeof(darknet_msg), "%s", msg);
+    longjmp(darknet_fail, 1);
+}
+
+/* Darknet prints a line per layer while parsing; hia's output stays readable without it. */
+static void mute_stderr(void)
+{
+    int null = open("/dev/null", O_WRONLY);
+    fflush(stderr);
+    saved_stderr = dup(STDERR_FILENO);
+    if (null >= 0 && saved_stderr >= 0)
+        dup2(null, STDERR_FILENO);
+    if (null >= 0)
+        close(null);
+}
+
+static void unmute_stderr(void)
+{
+    if (saved_stderr < 0)
+        return;
+    fflush(stderr);
+    dup2(saved_stderr, STDERR_FILENO);
+    close(saved_stderr);
+    saved_stderr = -1;
+}
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+int train_default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+void train_result_free(train_result *r)
+{
+    free(r->history);
+    memset(r, 0, sizeof(*r));
+}
+
+static int write_cfg(const char *text, char *path, size_t size, hia_error *err)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(path, size, "%s/hia-net-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return hia_fail(err, HIA_EINTERNAL, "cannot create a temporary file in %s: %s",
+                        tmp && *tmp ? tmp : "/tmp", strerror(errno));
+    size_t len = strlen(text);
+    ssize_t w = write(fd, text, len);
+    if (close(fd) != 0 || w != (ssize_t)len) {
+        unlink(path);
+        return hia_fail(err, HIA_EINTERNAL, "cannot write %s: %s", path, strerror(errno));
+    }
+    return 0;
+}
+
+/* Fills net->input (and net->truth when truth) with images order[0..k) of d. */
+static void fill_batch(network *net, const dataset_images *d, const int *order, int k, int truth)
+{
+    int inputs = net->inputs;
+    for (int i = 0; i < k; i++)
+        dataset_image_float(d, order[i], net->input + (size_t)i * inputs);
+    if (!truth)
+        return;
+    memset(net->truth, 0, sizeof(float) * (size_t)net->truths * (size_t)k);
+    for (int i = 0; i < k; i++)
+        net->truth[(size_t)i * net->truths + d->labels[order[i]]] = 1;
+}
+
+static int predicted_class(const float *out, int classes)
+{
+    int best = -1;
+    for (int j = 0; j < classes; j++)
+        if (isfinite(out[j]) && (best < 0 || out[j] > out[best]))
+            best = j;
+    return best;
+}
+
+/* Top-1 accuracy; a non-finite output counts as a wrong answer. */
+static double accuracy(network *net, const dataset_images *d)
+{
+    int batch = net->batch, correct = 0;
+    int *order = malloc(sizeof(int) * (size_t)batch);
+    float *in = calloc((size_t)batch * (size_t)net->inputs, sizeof(float));
+    if (!order || !in) {
+        free(order);
+        free(in);
+        return NAN;
+    }
+    for (int start = 0; start < d->n; start += batch) {
+        int k = d->n - start < batch ? d->n - start : batch;
+        for (int i = 0; i < k; i++)
+            order[i] = start + i;
+        for (int i = 0; i < k; i++)
+            dataset_image_float(d, order[i], in + (size_t)i * net->inputs);
+        memset(in + (size_t)k * net->inputs, 0, sizeof(float) * (size_t)(batch - k) * net->inputs);
+        float *out = network_predict(net, in);
+        for (int i = 0; i < k; i++)
+            correct += predicted_class(out + (size_t)i * net->outputs, net->outputs) ==
+                       d->labels[start + i];
+    }
+    free(order);
+    free(in);
+    return d->n ? (double)correct / d->n : NAN;
+}
+
+static int has_batchnorm(const layer *l)
+{
+    return (l->type == CONVOLUTIONAL || l->type == CONNECTED) && l->batch_normalize;
+}
+
+static int bn_size(const layer *l)
+{
+    return l->type == CONVOLUTIONAL ? l->out_c : l->outputs;
+}
+
+/* Sets each batch-norm layer's rolling mean and variance to the average of its batch
+   statistics over the first TRAIN_BN_IMAGES training images. Darknet's generator is put back
+   afterwards, so evaluating never changes the training that follows. */
+static void reestimate_batchnorm(network *net, const dataset_images *train)
+{
+    int any = 0;
+    for (int i = 0; i < net->n; i++)
+        any |= has_batchnorm(&net->layers[i]);
+    if (!any)
+        return;
+    unsigned long long rng_state = darknet_rng_state();
+    int batch = net->batch;
+    int images = train->n < TRAIN_BN_IMAGES ? train->n : TRAIN_BN_IMAGES;
+    int batches = images / batch ? images / batch : 1;
+    int *order = malloc(sizeof(int) * (size_t)batch);
+    float **sums = calloc((size_t)net->n, sizeof(float *));
+    if (!order || !sums)
+        goto done;
+    for (int i = 0; i < net->n; i++)
+        if (has_batchnorm(&net->layers[i]) &&
+            !(sums[i] = calloc(2 * (size_t)bn_size(&net->layers[i]), sizeof(float))))
+            goto done;
+    for (int b = 0; b < batches; b++) {
+        int k = train->n - b * batch < batch ? train->n - b * batch : batch;
+        for (int i = 0; i < k; i++)
+            order[i] = b * batch + i;
+        if (k != batch)
+            set_batch_network(net, k);
+        fill_batch(net, train, order, k, 1);
+        net->train = 1;
+        forward_network(net);
+        for (int i = 0; i < net->n; i++) {
+            layer *l = &net->layers[i];
+            for (int j = 0; sums[i] && j < bn_size(l); j++) {
+                sums[i][j] += l->mean[j];
+                sums[i][bn_size(l) + j] += l->variance[j];
+            }
+        }
+        if (k != batch)
+            set_batch_network(net, batch);
+    }
+    for (int i = 0; i < net->n; i++) {
+        layer *l = &net->layers[i];
+        for (int j = 0; sums[i] && j < bn_size(l); j++) {
+            l->rolling_mean[j] = sums[i][j] / batches;
+            l->rolling_variance[j] = sums[i][bn_size(l) + j] / batches;
+        }
+    }
+done:
+    net->train = 0;
+    for (int i = 0; sums && i < net->n; i++)
+        free(sums[i]);
+    free(sums);
+    free(order);
+    darknet_set_rng_state(rng_state);
+}
+
+/* One epoch over every training image in a fresh order; returns the mean loss, or NAN with
+   *bad set to the batch whose loss was not finite. */
+static double run_epoch(network *net, const dataset_images *train, const train_options *o,
+                        int epoch, int *order, int *bad)
+{
+    rng r;
+    int batch = net->batch;
+    double total = 0;
+    rng_init(&r, rng_derive(o->seed, o->trial, RNG_SHUFFLE, (uint64_t)epoch));
+    for (int i = 0; i < train->n; i++)
+        order[i] = i;
+    rng_shuffle(&r, order, train->n);
+    for (int start = 0, b = 0; start < train->n; start += batch, b++) {
+        int k = train->n - start < batch ? train->n - start : batch;
+        if (k != batch)
+            set_batch_network(net, k);
+        fill_batch(net, train, order + start, k, 1);
+        double loss = train_network_datum(net) / k;
+        if (k != batch)
+            set_batch_network(net, batch);
+        if (!isfinite(loss)) {
+            *bad = b + 1;
+            return NAN;
+        }
+        total += loss * k;
+    }
+    return total / train->n;
+}
+
+static void set_threads(int threads)
+{
+    openblas_set_num_threads(threads);
+    omp_set_num_threads(threads);
+}
+
+static int check_net(const network *net, const dataset_images *d, hia_error *err)
+{
+    int inputs = d->channels * d->height * d->width;
+    if (net->inputs != inputs || net->outputs != d->classes)
+        return hia_fail(err, HIA_EINTERNAL, "the network takes %d inputs and gives %d outputs; "
+                        "the data has %d values per image and %d classes", net->inputs,
+                        net->outputs, inputs, d->classes);
+    return 0;
+}
+
+static void diverge(train_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void diverge(train_result *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    snprintf(r->status, sizeof(r->status), "diverged");
+    vsnprintf(r->reason, sizeof(r->reason), fmt, ap);
+    va_end(ap);
+}
+
+static int train_epochs(network *net, const netgen_params *p, const dataset_splits *data,
+                        const train_options *o, train_result *r, hia_error *err)
+{
+    int *order = malloc(sizeof(int) * (size_t)data->train.n);
+    r->history = calloc((size_t)p->epochs, sizeof(train_epoch));
+    if (!order || !r->history) {
+        free(order);
+        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    }
+    double limit = TRAIN_DIVERGENCE_FACTOR * log((double)data->train.classes);
+    snprintf(r->status, sizeof(r->status), "done");
+    for (int e = 0; e < p->epochs; e++) {
+        int bad = 0;
+        double t0 = now();
+        double loss = run_epoch(net, &data->train, o, e, order, &bad);
+        double t1 = now();
+        r->train_seconds += t1 - t0;
+        if (bad) {
+            diverge(r, "the loss of epoch %d, batch %d is not finite", e + 1, bad);
+            break;
+        }
+        train_epoch *h = &r->history[e];
+        h->loss = loss;
+        h->seconds = t1 - t0;
+        h->images_per_second = data->train.n / (t1 - t0);
+        reestimate_batchnorm(net, &data->train);
+        h->val_accuracy = accuracy(net, &data->validation);
+        r->eval_seconds += now() - t1;
+        r->epochs = e + 1;
+        if (o->progress) {
+            fprintf(o->progress, "epoch %3d/%d  loss %.4f  val_acc %.4f  %6.0f img/s  %.1f s\n",
+                    e + 1, p->epochs, loss, h->val_accuracy, h->images_per_second, h->seconds);
+            fflush(o->progress);
+        }
+        if (loss > limit) {
+            diverge(r, "epoch %d's mean loss %.4g exceeds %.4g (%.0f x ln(classes))", e + 1,
+                    loss, limit, TRAIN_DIVERGENCE_FACTOR);
+            break;
+        }
+    }
+    free(order);
+    double t2 = now();
+    reestimate_batchnorm(net, &data->train);
+    r->val_accuracy = r->epochs ? r->history[r->epochs - 1].val_accuracy
+                                : accuracy(net, &data->validation);
+    r->test_accuracy = accuracy(net, &data->test);
+    r->eval_seconds += now() - t2;
+    r->images_per_second = r->train_seconds > 0
+                               ? (double)data->train.n * r->epochs / r->train_seconds : 0;
+    return 0;
+}
+
+int train_run(const char *cfg_text, const netgen_params *p, const dataset_splits *data,
+              const train_options *o, train_result *r, hia_error *err)
+{
+    char path[4096];
+    network *volatile net = NULL;
+    memset(r, 0, sizeof(*r));
+    if (write_cfg(cfg_text, path, sizeof(path), err))
+        return -1;
+    set_threads(o->threads);
+    darknet_set_error_handler(on_darknet_error);
+    if (setjmp(darknet_fail)) {
+        /* Darknet's state is unknown now: the network is not freed (one trial per process). */
+        unmute_stderr();
+        unlink(path);
+        darknet_set_error_handler(NULL);
+        return hia_fail(err, HIA_EINTERNAL, "darknet: %s", darknet_msg);
+    }
+    darknet_seed(rng_derive(o->seed, o->trial, RNG_DARKNET, 0));
+    mute_stderr();
+    net = parse_network_cfg(path);
+    unmute_stderr();
+    unlink(path);
+    int rc = check_net(net, &data->train, err) || train_epochs(net, p, data, o, r, err);
+    free_network(net);
+    darknet_set_error_handler(NULL);
+    return rc ? -1 : 0;
+}

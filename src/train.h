@@ -1,0 +1,52 @@
+/* train: one trial. Seeds Darknet from (experiment seed, trial id), builds the network from
+   its cfg, runs hia's own epoch loop over data held in memory (a fresh shuffle each epoch,
+   every image once per epoch), re-estimates batch-norm statistics, evaluates top-1 accuracy,
+   and stops a run whose loss diverges. Darknet errors come back as failures. */
+#ifndef HIA_TRAIN_H
+#define HIA_TRAIN_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dataset.h"
+#include "error.h"
+#include "netgen.h"
+
+/* A run has diverged when a batch loss is not finite, or an epoch's mean loss exceeds this
+   many times the loss of a uniform guess, ln(classes). */
+#define TRAIN_DIVERGENCE_FACTOR 10.0
+/* Batch-norm statistics are re-estimated from this many training images before evaluation:
+   Darknet's rolling averages (decay 0.99) start at 0 and lag badly in short trainings. */
+#define TRAIN_BN_IMAGES 1024
+
+typedef struct train_options {
+    uint64_t seed;   /* experiment seed */
+    uint64_t trial;  /* trial id */
+    int threads;     /* OpenBLAS and OpenMP threads */
+    FILE *progress;  /* one line per epoch, or NULL */
+} train_options;
+
+typedef struct train_epoch {
+    double loss;          /* mean training loss (cross-entropy) */
+    double val_accuracy;
+    double seconds;       /* training time of the epoch, evaluation excluded */
+    double images_per_second;
+} train_epoch;
+
+typedef struct train_result {
+    char status[16];      /* done | diverged */
+    char reason[256];     /* why it diverged */
+    int epochs;           /* epochs completed */
+    train_epoch *history; /* one per completed epoch */
+    double val_accuracy, test_accuracy;
+    double train_seconds, eval_seconds, images_per_second;
+} train_result;
+
+int train_run(const char *cfg_text, const netgen_params *p, const dataset_splits *data,
+              const train_options *o, train_result *r, hia_error *err);
+void train_result_free(train_result *r);
+
+/* All cores of this machine. */
+int train_default_threads(void);
+
+#endif
