@@ -190,8 +190,7 @@ static gzFile idx_open(const char *path, int dims, uint32_t *sizes, hia_error *e
         hia_fail(err, HIA_EUSER, "%s: cannot open: %s", path, strerror(errno ? errno : ENOENT));
         return NULL;
     }
-    size_t len = 4 + 4 * (size_t)dims;
-    if (read_exact(f, path, head, len, 0, "IDX header", err))
+    if (read_exact(f, path, head, 4, 0, "IDX magic number", err))
         goto fail;
     if (head[0] || head[1] || head[2] != 0x08 || head[3] != dims) {
         hia_fail(err, HIA_EUSER, "%s: not an IDX file of %d-dimensional unsigned bytes (magic "
@@ -199,6 +198,8 @@ static gzFile idx_open(const char *path, int dims, uint32_t *sizes, hia_error *e
                  head[2], head[3], dims);
         goto fail;
     }
+    if (read_exact(f, path, head + 4, 4 * (size_t)dims, 4, "IDX sizes", err))
+        goto fail;
     for (int i = 0; i < dims; i++)
         sizes[i] = be32(head + 4 + 4 * i);
     return f;

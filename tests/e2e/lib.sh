@@ -1,0 +1,51 @@
+# Helpers of hia's end-to-end tests: each test is a shell script run as
+#   sh TEST.sh HIA LIB
+# with HIA the hia binary; it exits non-zero on the first failed assertion.
+set -eu
+HIA=$1
+WORK=$(mktemp -d /tmp/hia-e2e-XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+# json_get KEY: the first value of KEY in the JSON on stdin (numbers and strings, unquoted)
+json_get() {
+    grep -o "\"$1\":\(\"[^\"]*\"\|[^,}]*\)" | head -n 1 | cut -d: -f2- | tr -d '"'
+}
+
+# json_all KEY: every value of KEY, one per line
+json_all() {
+    grep -o "\"$1\":[^,}]*" | cut -d: -f2-
+}
+
+# at_least A B: A >= B as numbers
+at_least() {
+    awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'
+}
+
+# write_config FILE TRAIN VALIDATION TEST [LR_HIGH]: the study's 11 hyperparameters on
+# Fashion-MNIST, wide enough for every value the tests set.
+write_config() {
+    cat > "$1" <<YAML
+experiment: e2e
+seed: 7
+trials: 1
+datasets:
+  - {name: fashion-mnist, train: $2, validation: $3, test: $4}
+space:
+  conv_layers:   {type: int, low: 1, high: 3}
+  filters:       {type: categorical, choices: [8, 16, 32, 64], per_layer: true}
+  kernel_size:   {type: categorical, choices: [3, 5], per_layer: true}
+  activation:    {type: categorical, choices: [relu, tanh]}
+  batch_norm:    {type: categorical, choices: [true, false]}
+  dense_units:   {type: int, low: 16, high: 256}
+  dropout:       {type: float, low: 0.0, high: 0.5}
+  optimizer:     {type: categorical, choices: [sgd, momentum, adam, rmsprop, adagrad]}
+  learning_rate: {type: float, low: 1.0e-4, high: ${5:-0.1}, log: true}
+  batch_size:    {type: categorical, choices: [32, 64]}
+  epochs:        {type: int, low: 1, high: 3}
+YAML
+}

@@ -1,0 +1,219 @@
+/* netgen: the cfg has the intended architecture, Darknet accepts every configuration a wide
+   space can produce, and impossible or unknown values are refused naming the key. */
+#include <darknet.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "darknet_parse.h"
+#include "config.h"
+#include "netgen.h"
+
+static void add(space *s, const char *name, const char *choices, int per_layer)
+{
+    space_param p = {0};
+    hia_error err;
+    char *copy = strdup(choices), *save = NULL;
+    p.name = strdup(name);
+    p.type = SPACE_CATEGORICAL;
+    p.per_layer = per_layer;
+    p.choices = calloc(16, sizeof(char *));
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        p.choices[p.n_choices++] = strdup(t);
+    free(copy);
+    CHECK(space_add(s, &p, &err) == 0);
+}
+
+static void add_range(space *s, const char *name, space_type type, double low, double high,
+                      int log)
+{
+    space_param p = {.name = strdup(name), .type = type, .low = low, .high = high, .log = log};
+    hia_error err;
+    CHECK(space_add(s, &p, &err) == 0);
+}
+
+/* The paper's ranges, with batch 1 so that Darknet's buffers stay small. */
+static space paper_space(void)
+{
+    space s = {0};
+    add_range(&s, "conv_layers", SPACE_INT, 1, 5, 0);
+    add(&s, "filters", "16,32,64,128", 1);
+    add(&s, "kernel_size", "3,5,7", 1);
+    add(&s, "activation", "relu,leaky,elu,selu,tanh,logistic", 0);
+    add(&s, "batch_norm", "true,false", 0);
+    add_range(&s, "dense_units", SPACE_INT, 64, 512, 0);
+    add_range(&s, "dropout", SPACE_FLOAT, 0, 0.5, 0);
+    add(&s, "optimizer", "sgd,momentum,adam,rmsprop,adagrad", 0);
+    add_range(&s, "learning_rate", SPACE_FLOAT, 1e-4, 1e-1, 1);
+    add(&s, "batch_size", "1", 0);
+    add_range(&s, "epochs", SPACE_INT, 1, 20, 0);
+    return s;
+}
+
+static int configure(const space *s, space_config *c, const char *const *sets, netgen_params *p,
+                     hia_error *err)
+{
+    rng r;
+    space_config_init(c, s);
+    for (const char *const *k = sets; *k; k++)
+        if (space_set(s, c, *k, err))
+            return -1;
+    rng_init(&r, 1);
+    if (space_sample_missing(s, c, &r, err) || space_check_complete(s, c, err) ||
+        netgen_params_read(s, c, p, err))
+        return -1;
+    return 0;
+}
+
+static void test_reference_net(void)
+{
+    space s = paper_space();
+    space_config c;
+    netgen_params p;
+    hia_error err;
+    config_network arch = {.pool_every = 1, .momentum = 0.9};
+    netgen_input in = {28, 28, 1, 10};
+    const char *sets[] = {"conv_layers=2", "filters=32,64", "kernel_size=3", "dense_units=128",
+                          "dropout=0.25", "activation=relu", "optimizer=momentum",
+                          "learning_rate=0.01", "batch_norm=false", NULL};
+    char *text = NULL;
+    CHECK(configure(&s, &c, sets, &p, &err) == 0);
+    CHECK(netgen_cfg(&p, &in, &arch, &text, &err) == 0);
+    CHECK(text && strstr(text, "optimizer=momentum\n") && strstr(text, "momentum=0.9\n"));
+    network *net = text ? parse_text(text) : NULL;
+    CHECK(net != NULL);
+    if (net) {
+        LAYER_TYPE types[] = {CONVOLUTIONAL, MAXPOOL, CONVOLUTIONAL, MAXPOOL, CONNECTED, DROPOUT,
+                              CONNECTED, SOFTMAX};
+        int outputs[] = {28 * 28 * 32, 14 * 14 * 32, 14 * 14 * 64, 7 * 7 * 64, 128, 128, 10, 10};
+        CHECK(net->n == 8);
+        for (int i = 0; i < 8 && i < net->n; i++) {
+            CHECK(net->layers[i].type == types[i]);
+            CHECK(net->layers[i].outputs == outputs[i]);
+        }
+        CHECK(net->layers[0].activation == RELU && net->layers[6].activation == LINEAR);
+        CHECK(net->optimizer == OPT_MOMENTUM && net->momentum > 0.89f);
+        free_network(net);
+    }
+    free(text);
+    space_config_free(&c);
+    space_free(&s);
+}
+
+static void test_pooling_stops(void)
+{
+    space s = paper_space();
+    space_config c;
+    netgen_params p;
+    hia_error err;
+    config_network arch = {.pool_every = 1};
+    netgen_input in = {28, 28, 1, 10};
+    const char *sets[] = {"conv_layers=5", "filters=16", "kernel_size=7", NULL};
+    char *text = NULL;
+    CHECK(configure(&s, &c, sets, &p, &err) == 0);
+    CHECK(netgen_cfg(&p, &in, &arch, &text, &err) == 0);
+    int pools = 0;
+    for (const char *t = text; t && (t = strstr(t, "[maxpool]")); t++)
+        pools++;
+    CHECK(pools == 3); /* 28 -> 14 -> 7 -> 3, then the map is too small to pool */
+    network *net = text ? parse_text(text) : NULL;
+    CHECK(net != NULL);
+    if (net) {
+        CHECK(net->layers[net->n - 4].outputs == p.dense_units);
+        free_network(net);
+    }
+    free(text);
+    space_config_free(&c);
+
+    arch.pool_every = 2; /* conv conv pool conv conv pool conv */
+    CHECK(configure(&s, &c, sets, &p, &err) == 0);
+    CHECK(netgen_cfg(&p, &in, &arch, &text, &err) == 0);
+    pools = 0;
+    for (const char *t = text; t && (t = strstr(t, "[maxpool]")); t++)
+        pools++;
+    CHECK(pools == 2);
+    free(text);
+    space_config_free(&c);
+    space_free(&s);
+}
+
+static void test_refusals(void)
+{
+    space s = paper_space();
+    space_config c;
+    netgen_params p;
+    hia_error err;
+    space wide = {0};
+    add_range(&wide, "conv_layers", SPACE_INT, 1, 1, 0);
+    add(&wide, "filters", "8", 1);
+    add(&wide, "kernel_size", "4", 1);
+    add(&wide, "activation", "relu,swish", 0);
+    add(&wide, "batch_norm", "maybe,true", 0);
+    add(&wide, "dense_units", "8", 0);
+    add(&wide, "dropout", "1,0", 0);
+    add(&wide, "optimizer", "adamw,sgd", 0);
+    add(&wide, "learning_rate", "0.1", 0);
+    add(&wide, "batch_size", "2", 0);
+    add(&wide, "epochs", "1", 0);
+    const char *even[] = {"activation=relu", "batch_norm=true", "dropout=0", "optimizer=sgd", NULL};
+    CHECK(configure(&wide, &c, even, &p, &err) == -1);
+    CHECK_MSG(err.msg, "kernel_size=4", "odd");
+    space_config_free(&c);
+    space_free(&wide);
+
+    const char *huge[] = {"conv_layers=1", "filters=128", "dense_units=512", NULL};
+    config_network arch = {.pool_every = 9};
+    netgen_input big = {256, 256, 3, 10};
+    char *text = NULL;
+    CHECK(configure(&s, &c, huge, &p, &err) == 0);
+    CHECK(netgen_cfg(&p, &big, &arch, &text, &err) == -1);
+    CHECK_MSG(err.msg, "weights (limit", "pool_every");
+    space_config_free(&c);
+    space_free(&s);
+}
+
+static void test_wide_space_all_parse(void)
+{
+    space s = paper_space();
+    netgen_input inputs[] = {{28, 28, 1, 10}, {32, 32, 3, 100}};
+    config_network arch = {.pool_every = 1, .momentum = 0.9};
+    int refused = 0;
+    for (int t = 0; t < 400; t++) {
+        space_config c;
+        netgen_params p;
+        hia_error err;
+        rng r;
+        char *text = NULL;
+        netgen_input *in = &inputs[t % 2];
+        space_config_init(&c, &s);
+        rng_init(&r, rng_derive(3, (uint64_t)t, RNG_SPACE, 0));
+        CHECK(space_sample_missing(&s, &c, &r, &err) == 0);
+        CHECK(space_check_complete(&s, &c, &err) == 0);
+        CHECK(netgen_params_read(&s, &c, &p, &err) == 0);
+        CHECK(netgen_cfg(&p, in, &arch, &text, &err) == 0);
+        network *net = text ? parse_text(text) : NULL;
+        if (!net) {
+            fprintf(stderr, "darknet refused sample %d: %s\n%s\n", t, darknet_msg, text);
+            refused++;
+        } else {
+            CHECK(net->outputs == in->classes && net->inputs == in->width * in->height * in->channels);
+            free_network(net);
+        }
+        free(text);
+        space_config_free(&c);
+    }
+    CHECK(refused == 0);
+    space_free(&s);
+}
+
+int main(void)
+{
+    darknet_catch_errors();
+    test_reference_net();
+    test_pooling_stops();
+    test_refusals();
+    test_wide_space_all_parse();
+    return CHECK_DONE();
+}
