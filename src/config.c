@@ -332,6 +332,7 @@ static int set_defaults(config *c)
 {
     c->sampler = strdup("random");
     c->device = strdup("cpu");
+    c->keep = strdup("none");
     c->network.pool_every = 1;
     c->network.momentum = 0.9;
     c->network.weight_decay = 0;
@@ -342,15 +343,16 @@ static int set_defaults(config *c)
     c->analysis.icc_fraction = 0.5;
     c->analysis.fanova_trees = 64;
     c->analysis.fanova_seed = 1;
-    return c->sampler && c->device && c->analysis.weighting ? 0 : -1;
+    return c->sampler && c->device && c->keep && c->analysis.weighting ? 0 : -1;
 }
 
 static int parse_root(config *c, yamldoc *d, hia_error *err)
 {
     static const char *const keys[] = {"experiment", "seed", "trials", "sampler", "datasets",
-                                       "device", "threads", "space", "network", "analysis",
-                                       NULL};
+                                       "device", "threads", "keep", "space", "network",
+                                       "analysis", NULL};
     static const char *const samplers[] = {"random", "sobol", "lhs", NULL};
+    static const char *const keeps[] = {"none", "final", NULL};
     yaml_node_t *root = yamldoc_root(d);
     if (yamldoc_expect(d, root, YAML_MAPPING_NODE, "the experiment", err) ||
         yamldoc_check_keys(d, root, keys, "the experiment", err))
@@ -366,6 +368,7 @@ static int parse_root(config *c, yamldoc *d, hia_error *err)
         get_count(d, root, "trials", 1, &c->trials, err) ||
         get_count(d, root, "threads", 0, &threads, err) ||
         get_text(d, root, "sampler", samplers, &c->sampler, err) ||
+        get_text(d, root, "keep", keeps, &c->keep, err) ||
         parse_device(c, d, root, err))
         return -1;
     for (const char *p = c->experiment; *p; p++)
@@ -410,6 +413,7 @@ void config_free(config *c)
     free(c->experiment);
     free(c->sampler);
     free(c->device);
+    free(c->keep);
     for (int i = 0; i < c->n_datasets; i++) {
         free(c->datasets[i].name);
         free(c->datasets[i].where);
@@ -426,4 +430,67 @@ const config_dataset *config_find_dataset(const config *c, const char *name)
         if (strcmp(c->datasets[i].name, name) == 0)
             return &c->datasets[i];
     return NULL;
+}
+
+static void param_text(const space_param *p, char *buf, size_t size)
+{
+    size_t used;
+    if (p->type == SPACE_CATEGORICAL) {
+        used = (size_t)snprintf(buf, size, "categorical%s [", p->per_layer ? " per_layer" : "");
+        for (int i = 0; i < p->n_choices && used < size; i++)
+            used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
+                                     p->choices[i]);
+        if (used < size)
+            snprintf(buf + used, size - used, "]");
+        return;
+    }
+    snprintf(buf, size, "%s %.17g..%.17g%s%s", p->type == SPACE_INT ? "int" : "float", p->low,
+             p->high, p->log ? " log" : "", p->per_layer ? " per_layer" : "");
+}
+
+int config_settings(const config *c, config_setting **out, int *n, hia_error *err)
+{
+    int cap = 17 + c->n_datasets + c->space.n;
+    config_setting *s = calloc((size_t)cap, sizeof(*s));
+    int k = 0;
+    if (!s)
+        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+#define SET(name, ...)                                                                       \
+    do {                                                                                     \
+        snprintf(s[k].key, sizeof(s[k].key), "%s", name);                                    \
+        snprintf(s[k].value, sizeof(s[k].value), __VA_ARGS__);                               \
+        k++;                                                                                 \
+    } while (0)
+    SET("experiment", "%s", c->experiment);
+    SET("seed", "%llu", (unsigned long long)c->seed);
+    SET("trials", "%ld", c->trials);
+    SET("sampler", "%s", c->sampler);
+    SET("device", "%s", c->device);
+    SET("threads", "%d", c->threads);
+    SET("network.pool_every", "%d", c->network.pool_every);
+    SET("network.momentum", "%.17g", c->network.momentum);
+    SET("network.weight_decay", "%.17g", c->network.weight_decay);
+    for (int i = 0; i < c->n_datasets; i++) {
+        char key[64];
+        snprintf(key, sizeof(key), "datasets.%s", c->datasets[i].name);
+        SET(key, "#%d train %ld validation %ld test %ld", i, c->datasets[i].train,
+            c->datasets[i].validation, c->datasets[i].test);
+    }
+    size_t used = 0;
+    snprintf(s[k].key, sizeof(s[k].key), "space");
+    for (int i = 0; i < c->space.n && used < sizeof(s[k].value); i++) /* the order draws */
+        used += (size_t)snprintf(s[k].value + used, sizeof(s[k].value) - used, "%s%s",
+                                 i ? " " : "", c->space.params[i].name);
+    k++;
+    for (int i = 0; i < c->space.n; i++) {
+        char key[64];
+        snprintf(key, sizeof(key), "space.%s", c->space.params[i].name);
+        snprintf(s[k].key, sizeof(s[k].key), "%s", key);
+        param_text(&c->space.params[i], s[k].value, sizeof(s[k].value));
+        k++;
+    }
+#undef SET
+    *out = s;
+    *n = k;
+    return 0;
 }

@@ -42,13 +42,22 @@ typedef struct config {
     config_dataset *datasets;
     int n_datasets;
     char *device;     /* cpu | gpu | gpu:N */
+    char *keep;       /* what stays in models/ after a trial: none | final */
     int threads;      /* 0 = all cores */
     space space;
     config_network network;
     config_analysis analysis;
 } config;
 
+/* A setting of the experiment as key and canonical text, for the results store. */
+typedef struct config_setting {
+    char key[64];
+    char value[1024];
+} config_setting;
+
 int config_load(config *c, const char *path, hia_error *err);
+/* Everything that decides the experiment's results, as settings (caller frees *out). */
+int config_settings(const config *c, config_setting **out, int *n, hia_error *err);
 void config_free(config *c);
 const config_dataset *config_find_dataset(const config *c, const char *name);
 

@@ -4,28 +4,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glob.h>
+#include <unistd.h>
+
 #include "config.h"
 #include "dataset.h"
 #include "error.h"
+#include "export.h"
 #include "jsonw.h"
 #include "netgen.h"
 #include "rng.h"
+#include "runner.h"
 #include "space.h"
+#include "store.h"
 #include "train.h"
 #include "yamldoc.h"
 
 #define MAX_SETS 64
 
-static const char *usage_main =
+static const char usage_main[] =
     "usage: hia <command> [options]\n"
     "\n"
     "commands:\n"
-    "  train CONFIG   train and evaluate one configuration (no results store)\n"
-    "  netgen CONFIG  print the Darknet cfg of one configuration\n"
+    "  run CONFIG             start, or continue, the experiment in CONFIG\n"
+    "  status [CONFIG|STORE]  trials by state, per dataset, throughput, ETA\n"
+    "  export STORE           one row per trial, as CSV or JSON\n"
+    "  train CONFIG           train and evaluate one configuration (no results store)\n"
+    "  netgen CONFIG          print the Darknet cfg of one configuration\n"
     "\n"
     "hia <command> --help shows a command's options; hia --version its version.\n";
 
-static const char *usage_train =
+static const char usage_train[] =
     "usage: hia train CONFIG [--dataset D] [--set key=value]... [--seed S] [--threads N] [--json]\n"
     "\n"
     "Trains one configuration of CONFIG's search space on one of its datasets and reports\n"
@@ -39,7 +48,29 @@ static const char *usage_train =
     "  --threads N   OpenBLAS/OpenMP threads (default: CONFIG's threads, else all cores)\n"
     "  --json        print one JSON object instead of text (epoch lines go to stderr)\n";
 
-static const char *usage_netgen =
+static const char usage_run[] =
+    "usage: hia run CONFIG [-j N] [--store PATH]\n"
+    "\n"
+    "Runs the experiment in CONFIG: plans its trials into the results store, then trains them,\n"
+    "N at a time, each in its own process, checkpointing after every epoch. Run it again after\n"
+    "any interruption to continue; a changed CONFIG is refused.\n"
+    "\n"
+    "  -j N          trials at once (default 1); each gets 1/N of the thread budget\n"
+    "  --store PATH  results store (default results/<experiment>.sqlite)\n";
+
+static const char usage_status[] =
+    "usage: hia status [CONFIG|STORE] [--json]\n"
+    "\n"
+    "Trials by state (pending, running, done, failed, diverged), in all and per dataset, with\n"
+    "throughput and an ETA. Without an argument: every store in results/.\n";
+
+static const char usage_export[] =
+    "usage: hia export STORE [--format csv|json]\n"
+    "\n"
+    "One row per trial: id, dataset, status and reason, accuracies, epochs, times, images/s,\n"
+    "seed, what reproduces it, and every hyperparameter (per-layer ones as name_1, name_2, ...).\n";
+
+static const char usage_netgen[] =
     "usage: hia netgen CONFIG [--dataset D] [--set key=value]... [--seed S]\n"
     "\n"
     "Prints the Darknet cfg that hia train would build for the same arguments.\n";
@@ -54,6 +85,9 @@ typedef struct args {
     int threads;
     int json;
     int help;
+    int jobs;
+    const char *store;
+    const char *format;
 } args;
 
 static int need_value(int argc, char **argv, int i, hia_error *err)
@@ -63,38 +97,58 @@ static int need_value(int argc, char **argv, int i, hia_error *err)
     return 0;
 }
 
-static int parse_args(int argc, char **argv, int allow_train, args *a, hia_error *err)
+enum { OPT_TRAIN = 1, OPT_SPACE = 2, OPT_RUN = 4, OPT_JSON = 8, OPT_FORMAT = 16 };
+
+static int parse_args(int argc, char **argv, int allowed, args *a, hia_error *err)
 {
     memset(a, 0, sizeof(*a));
+    a->jobs = 1;
+    a->format = "csv";
     for (int i = 0; i < argc; i++) {
         const char *s = argv[i];
         long v;
         if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
             a->help = 1;
-        } else if (!strcmp(s, "--dataset")) {
+        } else if ((allowed & OPT_RUN) && !strcmp(s, "-j")) {
+            if (need_value(argc, argv, i, err))
+                return -1;
+            if (parse_long(argv[++i], &v) || v < 1 || v > 64)
+                return hia_fail(err, HIA_EUSER, "-j %s: expected 1..64", argv[i]);
+            a->jobs = (int)v;
+        } else if ((allowed & OPT_RUN) && !strcmp(s, "--store")) {
+            if (need_value(argc, argv, i, err))
+                return -1;
+            a->store = argv[++i];
+        } else if ((allowed & OPT_FORMAT) && !strcmp(s, "--format")) {
+            if (need_value(argc, argv, i, err))
+                return -1;
+            a->format = argv[++i];
+            if (strcmp(a->format, "csv") && strcmp(a->format, "json"))
+                return hia_fail(err, HIA_EUSER, "--format %s: expected csv or json", a->format);
+        } else if ((allowed & OPT_SPACE) && !strcmp(s, "--dataset")) {
             if (need_value(argc, argv, i, err))
                 return -1;
             a->dataset = argv[++i];
-        } else if (!strcmp(s, "--set")) {
+        } else if ((allowed & OPT_SPACE) && !strcmp(s, "--set")) {
             if (need_value(argc, argv, i, err))
                 return -1;
             if (a->n_sets == MAX_SETS)
                 return hia_fail(err, HIA_EUSER, "too many --set options (at most %d)", MAX_SETS);
             a->sets[a->n_sets++] = argv[++i];
-        } else if (!strcmp(s, "--seed")) {
+        } else if ((allowed & OPT_SPACE) && !strcmp(s, "--seed")) {
             if (need_value(argc, argv, i, err))
                 return -1;
             if (parse_long(argv[++i], &v) || v < 0)
                 return hia_fail(err, HIA_EUSER, "--seed %s: expected a whole number >= 0", argv[i]);
             a->seed = (uint64_t)v;
             a->has_seed = 1;
-        } else if (allow_train && !strcmp(s, "--threads")) {
+        } else if ((allowed & OPT_TRAIN) && !strcmp(s, "--threads")) {
             if (need_value(argc, argv, i, err))
                 return -1;
             if (parse_long(argv[++i], &v) || v < 1 || v > 1024)
                 return hia_fail(err, HIA_EUSER, "--threads %s: expected 1..1024", argv[i]);
             a->threads = (int)v;
-        } else if (allow_train && !strcmp(s, "--json")) {
+        } else if ((allowed & OPT_JSON) && !strcmp(s, "--json")) {
             a->json = 1;
         } else if (s[0] == '-') {
             return hia_fail(err, HIA_EUSER, "unknown option %s (see --help)", s);
@@ -104,8 +158,6 @@ static int parse_args(int argc, char **argv, int allow_train, args *a, hia_error
             return hia_fail(err, HIA_EUSER, "unexpected argument '%s' (see --help)", s);
         }
     }
-    if (!a->help && !a->config)
-        return hia_fail(err, HIA_EUSER, "missing CONFIG (see --help)");
     return 0;
 }
 
@@ -255,6 +307,173 @@ static int cmd_netgen(const args *a, hia_error *err)
     return rc;
 }
 
+static int cmd_run(const args *a, hia_error *err)
+{
+    config c;
+    if (config_load(&c, a->config, err))
+        return -1;
+    int rc = 0;
+    if (strcmp(c.device, "cpu") != 0)
+        rc = hia_fail(err, HIA_EUSER, "%s: device '%s': this build of hia has no GPU support",
+                      a->config, c.device);
+    runner_options o = {.jobs = a->jobs, .store_path = a->store, .max_failures = 3,
+                        .lease_seconds = 60, .log = stdout, .live = isatty(STDOUT_FILENO)};
+    if (!rc)
+        rc = runner_run(&c, &o, err);
+    char path[4096];
+    if (a->store)
+        snprintf(path, sizeof(path), "%s", a->store);
+    else
+        runner_store_path(&c, path, sizeof(path));
+    if (rc == 1)
+        printf("stopped; run `hia run %s` again to continue\n", a->config);
+    else if (rc == 0)
+        printf("results: %s (hia status %s, hia export %s)\n", path, path, path);
+    config_free(&c);
+    return rc < 0 ? -1 : 0;
+}
+
+static int is_config_path(const char *path)
+{
+    size_t n = strlen(path);
+    return (n > 5 && !strcmp(path + n - 5, ".yaml")) || (n > 4 && !strcmp(path + n - 4, ".yml"));
+}
+
+/* The store named by a path: a store itself, or an experiment file's default store. */
+static int open_store(const char *path, store **s, char *where, size_t size, hia_error *err)
+{
+    if (is_config_path(path)) {
+        config c;
+        if (config_load(&c, path, err))
+            return -1;
+        runner_store_path(&c, where, size);
+        config_free(&c);
+    } else {
+        snprintf(where, size, "%s", path);
+    }
+    if (access(where, R_OK) != 0)
+        return hia_fail(err, HIA_EUSER, "%s: no results store there (run `hia run` first)", where);
+    return store_open(where, s, err);
+}
+
+typedef struct status_ctx {
+    store *db;
+    jsonw *json;
+    hia_error *err;
+} status_ctx;
+
+static void print_counts(const store_counts *c, const char *indent, const char *name)
+{
+    printf("%s%s: %ld/%ld done, %ld running, %ld pending, %ld failed, %ld diverged", indent,
+           name, c->done + c->diverged + c->failed, c->total, c->running, c->pending, c->failed,
+           c->diverged);
+    if (c->images_per_second > 0)
+        printf("; %.0f img/s, %.1f s per trial", c->images_per_second, c->trial_seconds);
+    putchar('\n');
+}
+
+static void json_counts(jsonw *j, const store_counts *c)
+{
+    jsonw_int(j, "total", c->total);
+    jsonw_int(j, "done", c->done);
+    jsonw_int(j, "running", c->running);
+    jsonw_int(j, "pending", c->pending);
+    jsonw_int(j, "failed", c->failed);
+    jsonw_int(j, "diverged", c->diverged);
+    jsonw_number(j, "images_per_second", c->images_per_second);
+    jsonw_number(j, "trial_seconds", c->trial_seconds);
+}
+
+static int status_dataset(void *ctx, const char *name)
+{
+    status_ctx *sc = ctx;
+    store_counts c;
+    if (store_count(sc->db, name, &c, sc->err))
+        return -1;
+    if (sc->json) {
+        jsonw_begin_object(sc->json, name);
+        json_counts(sc->json, &c);
+        jsonw_end_object(sc->json);
+    } else {
+        print_counts(&c, "  ", name);
+    }
+    return 0;
+}
+
+static int status_one(const char *path, int json, hia_error *err)
+{
+    store *s;
+    char where[4096];
+    store_counts c;
+    if (open_store(path, &s, where, sizeof(where), err))
+        return -1;
+    char *name = store_setting_value(s, "setting:experiment");
+    jsonw j;
+    status_ctx sc = {s, json ? &j : NULL, err};
+    int rc = store_count(s, NULL, &c, err);
+    if (!rc && json) {
+        jsonw_init(&j, stdout);
+        jsonw_begin_object(&j, NULL);
+        jsonw_string(&j, "experiment", name ? name : "");
+        jsonw_string(&j, "store", where);
+        json_counts(&j, &c);
+        jsonw_begin_object(&j, "datasets");
+        rc = store_datasets(s, status_dataset, &sc, err);
+        jsonw_end_object(&j);
+        jsonw_end_object(&j);
+    } else if (!rc) {
+        char title[4200];
+        snprintf(title, sizeof(title), "%s (%s)", name ? name : "?", where);
+        print_counts(&c, "", title);
+        rc = store_datasets(s, status_dataset, &sc, err);
+    }
+    free(name);
+    store_close(s);
+    return rc;
+}
+
+static int cmd_status(const args *a, hia_error *err)
+{
+    if (a->config)
+        return status_one(a->config, a->json, err);
+    glob_t g;
+    if (glob("results/*.sqlite", 0, NULL, &g) != 0)
+        return hia_fail(err, HIA_EUSER, "no results stores in results/ (run `hia run CONFIG`)");
+    int rc = 0;
+    for (size_t i = 0; i < g.gl_pathc && !rc; i++)
+        rc = status_one(g.gl_pathv[i], a->json, err);
+    globfree(&g);
+    return rc;
+}
+
+static int cmd_export(const args *a, hia_error *err)
+{
+    store *s;
+    char where[4096];
+    if (open_store(a->config, &s, where, sizeof(where), err))
+        return -1;
+    int rc = strcmp(a->format, "json") == 0 ? export_json(s, stdout, err)
+                                           : export_csv(s, stdout, err);
+    store_close(s);
+    return rc;
+}
+
+typedef struct command {
+    const char *name;
+    int (*run)(const args *a, hia_error *err);
+    const char *usage;
+    int options;
+    int needs_config;
+} command;
+
+static const command commands[] = {
+    {"run", cmd_run, usage_run, OPT_RUN, 1},
+    {"status", cmd_status, usage_status, OPT_JSON, 0},
+    {"export", cmd_export, usage_export, OPT_FORMAT, 1},
+    {"train", cmd_train, usage_train, OPT_TRAIN | OPT_SPACE | OPT_JSON, 1},
+    {"netgen", cmd_netgen, usage_netgen, OPT_SPACE, 1},
+};
+
 int main(int argc, char **argv)
 {
     hia_error err = {0};
@@ -267,19 +486,24 @@ int main(int argc, char **argv)
         printf("hia %s (Darknet with %d hia patches)\n", HIA_VERSION, HIA_DARKNET_PATCHES);
         return 0;
     }
-    int is_train = !strcmp(argv[1], "train");
-    int is_netgen = !strcmp(argv[1], "netgen");
-    if (!is_train && !is_netgen) {
+    const command *cmd = NULL;
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (!strcmp(argv[1], commands[i].name))
+            cmd = &commands[i];
+    if (!cmd) {
         fprintf(stderr, "hia: unknown command '%s'\n\n%s", argv[1], usage_main);
         return HIA_EUSER;
     }
-    int rc = parse_args(argc - 2, argv + 2, is_train, &a, &err);
+    int rc = parse_args(argc - 2, argv + 2, cmd->options, &a, &err);
     if (!rc && a.help) {
-        fputs(is_train ? usage_train : usage_netgen, stdout);
+        fputs(cmd->usage, stdout);
         return 0;
     }
+    if (!rc && cmd->needs_config && !a.config)
+        rc = hia_fail(&err, HIA_EUSER, "missing %s (see --help)",
+                      strcmp(cmd->name, "export") ? "CONFIG" : "STORE");
     if (!rc)
-        rc = is_train ? cmd_train(&a, &err) : cmd_netgen(&a, &err);
+        rc = cmd->run(&a, &err);
     if (rc) {
         fprintf(stderr, "hia %s: %s\n", argv[1], err.msg);
         return err.status ? err.status : HIA_EINTERNAL;

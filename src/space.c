@@ -110,27 +110,50 @@ int space_config_layers(const space *s, const space_config *c)
     return (int)c->values[i].v[0];
 }
 
-static double sample_one(const space_param *p, rng *r)
+double space_from_unit(const space_param *p, double u)
 {
-    if (p->type == SPACE_CATEGORICAL)
-        return (double)rng_below(r, (uint64_t)p->n_choices);
-    double u = rng_uniform(r);
+    if (p->type == SPACE_CATEGORICAL) {
+        int k = (int)(u * p->n_choices);
+        return k < p->n_choices ? k : p->n_choices - 1;
+    }
     if (p->type == SPACE_FLOAT)
         return p->log ? exp(log(p->low) + u * (log(p->high) - log(p->low)))
                       : p->low + u * (p->high - p->low);
-    if (!p->log)
-        return p->low + (double)rng_below(r, (uint64_t)(p->high - p->low) + 1);
-    /* log-uniform over [low, high + 1), floored: each integer gets its log-width share */
-    double v = floor(exp(log(p->low) + u * (log(p->high + 1) - log(p->low))));
+    /* ints: each whole number gets an equal share of [0,1), or of the log scale over
+       [low, high + 1) when log */
+    double v = p->log ? floor(exp(log(p->low) + u * (log(p->high + 1) - log(p->low))))
+                      : p->low + floor(u * (p->high - p->low + 1));
     return v > p->high ? p->high : v;
 }
 
-int space_sample_missing(const space *s, space_config *c, rng *r, hia_error *err)
+int space_dimensions(const space *s)
+{
+    int li, layers = 1, dims = 0;
+    if (space_find(s, SPACE_LAYER_COUNT, &li))
+        layers = (int)s->params[li].high;
+    for (int i = 0; i < s->n; i++)
+        dims += s->params[i].per_layer ? layers : 1;
+    return dims;
+}
+
+/* Dimension of param i's layer k in a unit point: params in definition order, a per-layer one
+   taking one dimension per possible layer, so the number of layers drawn shifts nothing. */
+static int dimension_of(const space *s, int i, int k)
+{
+    int li, layers = 1, dim = 0;
+    if (space_find(s, SPACE_LAYER_COUNT, &li))
+        layers = (int)s->params[li].high;
+    for (int j = 0; j < i; j++)
+        dim += s->params[j].per_layer ? layers : 1;
+    return dim + k;
+}
+
+int space_from_point(const space *s, space_config *c, const double *u, hia_error *err)
 {
     int li;
     if (space_find(s, SPACE_LAYER_COUNT, &li) && c->values[li].n == 0) {
         c->values[li].n = 1;
-        c->values[li].v[0] = sample_one(&s->params[li], r);
+        c->values[li].v[0] = space_from_unit(&s->params[li], u[dimension_of(s, li, 0)]);
     }
     int layers = space_config_layers(s, c);
     for (int i = 0; i < s->n; i++) {
@@ -143,9 +166,22 @@ int space_sample_missing(const space *s, space_config *c, rng *r, hia_error *err
                             p->name, SPACE_LAYER_COUNT);
         v->n = p->per_layer ? layers : 1;
         for (int k = 0; k < v->n; k++)
-            v->v[k] = sample_one(p, r);
+            v->v[k] = space_from_unit(p, u[dimension_of(s, i, k)]);
     }
     return 0;
+}
+
+int space_sample_missing(const space *s, space_config *c, rng *r, hia_error *err)
+{
+    int dims = space_dimensions(s);
+    double *u = malloc(sizeof(double) * (size_t)(dims ? dims : 1));
+    if (!u)
+        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    for (int d = 0; d < dims; d++)
+        u[d] = rng_uniform(r);
+    int rc = space_from_point(s, c, u, err);
+    free(u);
+    return rc;
 }
 
 static int describe(const space_param *p, char *buf, size_t size)
@@ -327,4 +363,22 @@ int space_format_value(const space *s, const space_config *c, int i, char *buf, 
             used += snprintf(buf + used, (size_t)(size - used), "%s%.9g", sep, v->v[k]);
     }
     return used;
+}
+
+uint64_t space_config_hash(const space *s, const space_config *c)
+{
+    uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a over names and the values' bits */
+    for (int i = 0; i < s->n; i++) {
+        for (const char *p = s->params[i].name; *p; p++)
+            h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+        for (int k = 0; k < c->values[i].n; k++) {
+            uint64_t bits;
+            double v = c->values[i].v[k] == 0 ? 0 : c->values[i].v[k]; /* -0 is 0 */
+            memcpy(&bits, &v, sizeof(bits));
+            for (int b = 0; b < 8; b++)
+                h = (h ^ ((bits >> (8 * b)) & 0xff)) * 0x100000001b3ULL;
+        }
+        h = (h ^ 0xff) * 0x100000001b3ULL;
+    }
+    return h;
 }

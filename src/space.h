@@ -51,7 +51,14 @@ void space_config_free(space_config *c);
 /* Number of layers of a configuration (value of conv_layers), or -1 when not set yet. */
 int space_config_layers(const space *s, const space_config *c);
 
-/* Sets params that have no value yet by drawing from r; per-layer ones get one draw per layer. */
+/* A param's value for a point u in [0,1): categorical and int values get equal shares,
+   log-scaled ones equal shares of the log scale. */
+double space_from_unit(const space_param *p, double u);
+/* Dimensions of a unit point: one per plain param, one per possible layer of per-layer ones. */
+int space_dimensions(const space *s);
+/* Sets params that have no value yet from the unit point u (space_dimensions values). */
+int space_from_point(const space *s, space_config *c, const double *u, hia_error *err);
+/* Sets params that have no value yet from uniform draws of r. */
 int space_sample_missing(const space *s, space_config *c, rng *r, hia_error *err);
 /* Applies "key=value" or "key=v1,v2,…" (per layer), checked against the definition. */
 int space_set(const space *s, space_config *c, const char *assignment, hia_error *err);
@@ -65,6 +72,9 @@ int space_get_number(const space *s, const space_config *c, const char *name, in
                      double *out, hia_error *err);
 int space_get_text(const space *s, const space_config *c, const char *name, int layer,
                    const char **out, hia_error *err);
+
+/* Identifies a configuration: equal values give equal hashes. */
+uint64_t space_config_hash(const space *s, const space_config *c);
 
 /* "name=value" text of one value, e.g. "filters=32,64" or "learning_rate=0.01". */
 int space_format_value(const space *s, const space_config *c, int i, char *buf, int size);

@@ -267,8 +267,16 @@ static int train_epochs(network *net, const netgen_params *p, const dataset_spli
         return hia_fail(err, HIA_EINTERNAL, "out of memory");
     }
     double limit = TRAIN_DIVERGENCE_FACTOR * log((double)data->train.classes);
+    const train_hooks *hooks = o->hooks;
     snprintf(r->status, sizeof(r->status), "done");
-    for (int e = 0; e < p->epochs; e++) {
+    if (hooks && hooks->restore && hooks->restore(hooks->ctx, net, r, p->epochs, err)) {
+        free(order);
+        return -1;
+    }
+    r->resumed_from = r->epochs;
+    for (int e = 0; e < r->epochs; e++)
+        r->train_seconds += r->history[e].seconds;
+    for (int e = r->epochs; e < p->epochs; e++) {
         int bad = 0;
         double t0 = now();
         double loss = run_epoch(net, &data->train, o, e, order, &bad);
@@ -295,6 +303,10 @@ static int train_epochs(network *net, const netgen_params *p, const dataset_spli
             diverge(r, "epoch %d's mean loss %.4g exceeds %.4g (%.0f x ln(classes))", e + 1,
                     loss, limit, TRAIN_DIVERGENCE_FACTOR);
             break;
+        }
+        if (hooks && hooks->after_epoch && hooks->after_epoch(hooks->ctx, net, r, err)) {
+            free(order);
+            return -1;
         }
     }
     free(order);

@@ -19,11 +19,27 @@
    Darknet's rolling averages (decay 0.99) start at 0 and lag badly in short trainings. */
 #define TRAIN_BN_IMAGES 1024
 
+struct network;
+struct train_result;
+
+/* Where a trial's state goes between epochs (checkpoints); all optional. */
+typedef struct train_hooks {
+    /* After the network is built: may restore earlier epochs into net and r; returns -1 on
+       failure, else 0. */
+    int (*restore)(void *ctx, struct network *net, struct train_result *r, int max_epochs,
+                   hia_error *err);
+    /* After each completed epoch (its evaluation included). */
+    int (*after_epoch)(void *ctx, struct network *net, const struct train_result *r,
+                       hia_error *err);
+    void *ctx;
+} train_hooks;
+
 typedef struct train_options {
     uint64_t seed;   /* experiment seed */
     uint64_t trial;  /* trial id */
     int threads;     /* OpenBLAS and OpenMP threads */
     FILE *progress;  /* one line per epoch, or NULL */
+    const train_hooks *hooks;
 } train_options;
 
 typedef struct train_epoch {
@@ -37,6 +53,7 @@ typedef struct train_result {
     char status[16];      /* done | diverged */
     char reason[256];     /* why it diverged */
     int epochs;           /* epochs completed */
+    int resumed_from;     /* epochs restored from a checkpoint */
     train_epoch *history; /* one per completed epoch */
     double val_accuracy, test_accuracy;
     double train_seconds, eval_seconds, images_per_second;

@@ -1,0 +1,183 @@
+/* store: settings are recorded then enforced, plans are idempotent, claims are atomic across
+   processes, results are written once by their holder, failures retry then stop. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "store.h"
+
+static char dir[256], path[300];
+
+static void plan(store *s, const char *dataset, int n)
+{
+    store_trial_plan p[64];
+    store_param params[64][2];
+    char config[64][32];
+    hia_error err;
+    for (int k = 0; k < n; k++) {
+        snprintf(config[k], sizeof(config[k]), "dropout=0.%d", k);
+        params[k][0] = (store_param){"dropout", 0, k / 10.0, config[k] + 8};
+        params[k][1] = (store_param){"optimizer", 0, NAN, "adam"};
+        p[k] = (store_trial_plan){dataset, k, 1000 + (uint64_t)k, 7, config[k], params[k], 2};
+    }
+    CHECK(store_plan(s, p, n, &err) == 0);
+}
+
+static void test_settings(store *s)
+{
+    hia_error err;
+    store_setting a[] = {{"experiment", "t"}, {"seed", "1"}, {"space.dropout", "0..1"}};
+    store_setting b[] = {{"experiment", "t"}, {"seed", "2"}, {"space.lr", "x"}};
+    CHECK(store_check_settings(s, a, 3, &err) == 0);
+    CHECK(store_check_settings(s, a, 3, &err) == 0);
+    CHECK(store_check_settings(s, b, 3, &err) == -1);
+    CHECK_MSG(err.msg, "other settings", "seed", "space.lr", "space.dropout");
+    CHECK(err.status == HIA_EUSER);
+}
+
+/* Two processes claim concurrently; every trial is claimed exactly once. */
+static void test_concurrent_claims(void)
+{
+    int fds[2][2];
+    for (int w = 0; w < 2; w++) {
+        CHECK(pipe(fds[w]) == 0);
+        if (fork() == 0) {
+            store *s;
+            hia_error err;
+            char worker[32];
+            snprintf(worker, sizeof(worker), "w%d", w);
+            if (store_open(path, &s, &err))
+                _exit(2);
+            store_claimed c;
+            int got;
+            while ((got = store_claim(s, worker, 60, &c, &err)) == 1)
+                if (write(fds[w][1], &c.id, sizeof(c.id)) != sizeof(c.id))
+                    _exit(3);
+            store_close(s);
+            _exit(got == 0 ? 0 : 4);
+        }
+        close(fds[w][1]);
+    }
+    int seen[64] = {0}, total = 0;
+    for (int w = 0; w < 2; w++) {
+        long long id;
+        while (read(fds[w][0], &id, sizeof(id)) == sizeof(id)) {
+            CHECK(id >= 1 && id <= 40);
+            if (id >= 1 && id <= 40)
+                seen[id]++;
+            total++;
+        }
+        close(fds[w][0]);
+    }
+    for (int w = 0; w < 2; w++) {
+        int status;
+        wait(&status);
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    CHECK(total == 40);
+    for (int i = 1; i <= 40; i++)
+        CHECK(seen[i] == 1);
+}
+
+static int count_epochs(void *ctx, int epoch, const store_epoch *e)
+{
+    int *n = ctx;
+    CHECK(epoch == *n + 1 && e->loss == epoch);
+    (*n)++;
+    return 0;
+}
+
+static int always_dead(long pid)
+{
+    (void)pid;
+    return 0;
+}
+
+static void test_lifecycle(store *s)
+{
+    hia_error err;
+    store_counts c;
+    CHECK(store_count(s, NULL, &c, &err) == 0);
+    CHECK(c.total == 40 && c.running == 40 && c.pending == 0);
+
+    store_epoch h[3] = {{1, 0.5, 1, 100}, {2, 0.6, 1, 100}, {3, 0.7, 1, 100}};
+    store_result r = {"done", NULL, 0.7, 0.69, 3, h, 1, 3, 1, 100, 5, 2, "blas"};
+    CHECK(store_finish(s, 1, "w9", &r, &err) == -1); /* not the holder */
+    CHECK_MSG(err.msg, "no longer held");
+    char holder[8];
+    for (int w = 0; w < 2; w++) {
+        snprintf(holder, sizeof(holder), "w%d", w);
+        if (store_finish(s, 1, holder, &r, &err) == 0)
+            break;
+    }
+    int n = 0;
+    CHECK(store_epochs(s, 1, count_epochs, &n, &err) == 0 && n == 3);
+    CHECK(store_finish(s, 1, holder, &r, &err) == -1); /* written once */
+
+    /* hand every other claim back to pending through a dead local worker */
+    CHECK(store_reclaim_dead(s, "w0", always_dead, &err) == 0); /* "w0" is no host:pid */
+    CHECK(store_count(s, "a", &c, &err) == 0);
+    CHECK(c.done == 1 && c.running == 19);
+    CHECK(store_count(s, "b", &c, &err) == 0);
+    CHECK(c.total == 20 && c.running == 20);
+}
+
+static void test_failures(void)
+{
+    store *s;
+    hia_error err;
+    char p2[320];
+    snprintf(p2, sizeof(p2), "%s/f.sqlite", dir);
+    CHECK(store_open(p2, &s, &err) == 0);
+    plan(s, "a", 1);
+    store_claimed c;
+    for (int attempt = 1; attempt <= 3; attempt++) {
+        CHECK(store_claim(s, "host:1", 60, &c, &err) == 1);
+        CHECK(c.id == 1 && c.attempts == attempt);
+        CHECK(store_fail(s, 1, "host:1", "killed by signal 9", 3, &err) == 0);
+    }
+    CHECK(store_claim(s, "host:1", 60, &c, &err) == 0); /* failed for good */
+    store_counts n;
+    CHECK(store_count(s, NULL, &n, &err) == 0 && n.failed == 1 && n.pending == 0);
+
+    plan(s, "b", 2);
+    CHECK(store_claim(s, "host:1", -1, &c, &err) == 1); /* lease already expired */
+    CHECK(store_claim(s, "host:2", 60, &c, &err) == 1 && c.id == 2); /* taken over */
+    CHECK(store_release(s, c.id, "host:2", &err) == 0);
+    CHECK(store_claim(s, "host:3", 60, &c, &err) == 1 && c.id == 2);
+    CHECK(store_reclaim_dead(s, "host", always_dead, &err) == 0);
+    CHECK(store_count(s, "b", &n, &err) == 0 && n.pending == 2 && n.running == 0);
+    store_close(s);
+
+    write_text(p2, "not a database at all, just text that is long enough");
+    CHECK(store_open(p2, &s, &err) == -1);
+    CHECK_MSG(err.msg, "f.sqlite", "not a results store");
+}
+
+int main(void)
+{
+    store *s;
+    hia_error err;
+    snprintf(dir, sizeof(dir), "/tmp/hia-test-store-XXXXXX");
+    if (!mkdtemp(dir))
+        return 2;
+    snprintf(path, sizeof(path), "%s/t.sqlite", dir);
+    CHECK(store_open(path, &s, &err) == 0);
+    test_settings(s);
+    plan(s, "a", 20);
+    plan(s, "b", 20);
+    plan(s, "a", 20); /* again: nothing new */
+    store_close(s);
+    test_concurrent_claims();
+    CHECK(store_open(path, &s, &err) == 0);
+    test_lifecycle(s);
+    store_close(s);
+    test_failures();
+    char cmd[300];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0);
+    return CHECK_DONE();
+}
