@@ -111,7 +111,13 @@ static int parse_desc(yamldoc *y, const char *name, dataset_desc *d, hia_error *
     d->format = strdup(s);
     if (!(n = yamldoc_get(y, root, "path")) || yamldoc_string(y, n, "path", &s, err))
         return n ? -1 : yamldoc_fail(y, root, err, "the descriptor needs 'path'");
-    d->dir = strdup(s);
+    if (s[0] == '/') {
+        d->dir = strdup(s);
+    } else { /* relative to the descriptor's folder */
+        size_t len = strlen(dataset_dir()) + strlen(s) + 2;
+        if ((d->dir = malloc(len)))
+            snprintf(d->dir, len, "%s/%s", dataset_dir(), s);
+    }
     if (!(n = yamldoc_get(y, root, "classes")))
         return yamldoc_fail(y, root, err, "the descriptor needs 'classes' (the class names)");
     if (yamldoc_expect(y, n, YAML_SEQUENCE_NODE, "classes", err))

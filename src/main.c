@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <glob.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -35,7 +36,8 @@ static const char usage_main[] =
     "hia <command> --help shows a command's options; hia --version its version.\n";
 
 static const char usage_train[] =
-    "usage: hia train CONFIG [--dataset D] [--set key=value]... [--seed S] [--threads N] [--json]\n"
+    "usage: hia train CONFIG [--dataset D] [--set key=value]... [--seed S] [--trial ID]\n"
+    "                 [--threads N] [--json]\n"
     "\n"
     "Trains one configuration of CONFIG's search space on one of its datasets and reports\n"
     "validation and test accuracy. Hyperparameters not given with --set are drawn from the\n"
@@ -45,6 +47,8 @@ static const char usage_train[] =
     "  --dataset D   a dataset of CONFIG (default: the first)\n"
     "  --set k=v     fix hyperparameter k (repeatable)\n"
     "  --seed S      experiment seed (default: CONFIG's seed)\n"
+    "  --trial ID    trial id for Darknet's generator and the shuffles (default 0): with a\n"
+    "                sweep trial's values (hia export) it retrains that trial exactly\n"
     "  --threads N   OpenBLAS/OpenMP threads (default: CONFIG's threads, else all cores)\n"
     "  --json        print one JSON object instead of text (epoch lines go to stderr)\n";
 
@@ -82,6 +86,7 @@ typedef struct args {
     int n_sets;
     int has_seed;
     uint64_t seed;
+    long trial;
     int threads;
     int json;
     int help;
@@ -142,6 +147,12 @@ static int parse_args(int argc, char **argv, int allowed, args *a, hia_error *er
                 return hia_fail(err, HIA_EUSER, "--seed %s: expected a whole number >= 0", argv[i]);
             a->seed = (uint64_t)v;
             a->has_seed = 1;
+        } else if ((allowed & OPT_TRAIN) && !strcmp(s, "--trial")) {
+            if (need_value(argc, argv, i, err))
+                return -1;
+            if (parse_long(argv[++i], &v) || v < 0)
+                return hia_fail(err, HIA_EUSER, "--trial %s: expected a whole number >= 0", argv[i]);
+            a->trial = v;
         } else if ((allowed & OPT_TRAIN) && !strcmp(s, "--threads")) {
             if (need_value(argc, argv, i, err))
                 return -1;
@@ -282,7 +293,8 @@ static int cmd_train(const args *a, hia_error *err)
             j.dataset->name, data.train.n, data.validation.n, data.test.n,
             (unsigned long long)j.seed, threads);
     print_values(text, &j);
-    train_options o = {.seed = j.seed, .trial = 0, .threads = threads, .progress = text};
+    train_options o = {.seed = j.seed, .trial = (uint64_t)a->trial, .threads = threads,
+                       .progress = text};
     rc = train_run(j.net_cfg, &j.params, &data, &o, &r, err);
     if (!rc && a->json) {
         print_json(&j, &r, threads);
@@ -325,12 +337,13 @@ static int cmd_run(const args *a, hia_error *err)
         snprintf(path, sizeof(path), "%s", a->store);
     else
         runner_store_path(&c, path, sizeof(path));
-    if (rc == 1)
-        printf("stopped; run `hia run %s` again to continue\n", a->config);
+    if (rc > 0)
+        hia_fail(err, 128 + rc, "stopped by %s; run `hia run %s` again to continue",
+                 rc == SIGINT ? "SIGINT" : "SIGTERM", a->config);
     else if (rc == 0)
         printf("results: %s (hia status %s, hia export %s)\n", path, path, path);
     config_free(&c);
-    return rc < 0 ? -1 : 0;
+    return rc ? -1 : 0;
 }
 
 static int is_config_path(const char *path)

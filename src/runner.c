@@ -668,5 +668,5 @@ int runner_run(const config *c, const runner_options *o, hia_error *err)
     runner_free(&r);
     if (rc)
         return -1;
-    return stop_signal ? 1 : 0;
+    return stop_signal;
 }

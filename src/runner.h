@@ -24,8 +24,8 @@ typedef struct runner_options {
 /* Default store path of an experiment: results/<experiment>.sqlite. */
 void runner_store_path(const config *c, char *buf, size_t size);
 
-/* Runs (or continues) the experiment; 0 when every trial has ended, 1 when stopped by a
-   signal (run again to continue), -1 on error. */
+/* Runs (or continues) the experiment; 0 when every trial has ended, the signal's number when
+   SIGINT or SIGTERM stopped it (run again to continue), -1 on error. */
 int runner_run(const config *c, const runner_options *o, hia_error *err);
 
 #endif

@@ -304,6 +304,8 @@ static int lookup(const space *s, const space_config *c, const char *name, int l
     *p = space_find(s, name, &i);
     if (!*p)
         return hia_fail(err, HIA_EUSER, "the space defines no '%s'", name);
+    if (!(*p)->per_layer) /* one value serves every layer */
+        layer = 0;
     if (layer >= c->values[i].n)
         return hia_fail(err, HIA_EINTERNAL, "'%s' has no value for layer %d", name, layer + 1);
     *raw = c->values[i].v[layer];

@@ -66,8 +66,8 @@ int space_set(const space *s, space_config *c, const char *assignment, hia_error
    value of a per-layer param is repeated for every layer. */
 int space_check_complete(const space *s, space_config *c, hia_error *err);
 
-/* Typed reads of one value (layer 0 for plain params). Numeric reads of categorical params
-   parse the choice text. */
+/* Typed reads of one value (a plain param has one value for every layer). Numeric reads of
+   categorical params parse the choice text. */
 int space_get_number(const space *s, const space_config *c, const char *name, int layer,
                      double *out, hia_error *err);
 int space_get_text(const space *s, const space_config *c, const char *name, int layer,

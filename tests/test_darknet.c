@@ -170,6 +170,25 @@ static void test_rng(void)
     free_network(n3);
 }
 
+/* A diverged net feeds NaN to max-pooling: backward must stay inside its buffers. */
+static void test_maxpool_nan(void)
+{
+    network *net = parse_text("[net]\nbatch=1\nwidth=4\nheight=4\nchannels=1\n"
+                              "[maxpool]\nsize=2\nstride=2\npadding=0\n");
+    CHECK(net != NULL);
+    if (!net)
+        return;
+    for (int i = 0; i < 16; i++)
+        net->input[i] = i == 5 ? 1.0f : NAN;
+    net->train = 1;
+    forward_network(net);
+    layer *l = &net->layers[0];
+    for (int i = 0; i < 4; i++)
+        CHECK(l->indexes[i] >= 0 && l->indexes[i] < 16);
+    CHECK(isnan(l->output[0]) && isnan(l->output[3]));
+    free_network(net);
+}
+
 int main(void)
 {
     darknet_catch_errors();
@@ -180,5 +199,6 @@ int main(void)
     test_optimizer("adagrad", "eps=1e-7");
     test_errors();
     test_rng();
+    test_maxpool_nan();
     return CHECK_DONE();
 }

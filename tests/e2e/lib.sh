@@ -2,7 +2,7 @@
 #   sh TEST.sh HIA LIB
 # with HIA the hia binary; it exits non-zero on the first failed assertion.
 set -eu
-HIA=$1
+HIA=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 WORK=$(mktemp -d /tmp/hia-e2e-XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
@@ -48,4 +48,36 @@ space:
   batch_size:    {type: categorical, choices: [32, 64]}
   epochs:        {type: int, low: 1, high: 3}
 YAML
+}
+
+# write_run_config FILE TRIALS [EXTRA]: a small sweep on Fashion-MNIST whose trials take about
+# a second each with one thread; EXTRA lines are appended at the top level.
+write_run_config() {
+    cat > "$1" <<YAML
+experiment: e2e-run
+seed: 3
+trials: $2
+threads: 2
+datasets:
+  - {name: fashion-mnist, train: 640, validation: 160, test: 200}
+space:
+  conv_layers:   {type: int, low: 1, high: 2}
+  filters:       {type: categorical, choices: [4, 8], per_layer: true}
+  kernel_size:   3
+  activation:    {type: categorical, choices: [relu, tanh]}
+  batch_norm:    {type: categorical, choices: [true, false]}
+  dense_units:   {type: int, low: 16, high: 32}
+  dropout:       {type: float, low: 0.0, high: 0.3}
+  optimizer:     {type: categorical, choices: [adam, momentum]}
+  learning_rate: {type: float, low: 1.0e-3, high: 1.0e-2, log: true}
+  batch_size:    32
+  epochs:        3
+${3:-}
+YAML
+}
+
+# csv_column FILE NAME: the values of column NAME of a CSV export (no quoted commas there)
+csv_column() {
+    awk -F, -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next }
+                          { print $c }' "$1"
 }

@@ -1,0 +1,38 @@
+# hia run: a sweep runs to the end, status and export agree with it, a second run adds
+# nothing, and a changed experiment file is refused with the changed keys named.
+. "$2"
+cd "$WORK"
+write_run_config e.yaml 4
+"$HIA" run e.yaml -j 2 > run.log || fail "hia run exited $?: $(cat run.log)"
+cat run.log
+grep -q "results: results/e2e-run.sqlite" run.log || fail "run does not say where results are"
+[ "$(grep -c '^\[[0-9]/4\] trial' run.log)" = 4 ] || fail "not one line per trial"
+st=$("$HIA" status e.yaml --json) || fail "status exited $?"
+echo "$st"
+for k in total:4 done:4 running:0 pending:0 failed:0; do
+    [ "$(echo "$st" | json_get "${k%%:*}")" = "${k#*:}" ] || fail "status: ${k%%:*} is not ${k#*:}"
+done
+echo "$st" | grep -q '"datasets":{"fashion-mnist":{"total":4' || fail "status lacks per-dataset counts"
+"$HIA" status results/e2e-run.sqlite | grep -q "fashion-mnist: 4/4 done" || fail "status text"
+"$HIA" export results/e2e-run.sqlite > t.csv || fail "export exited $?"
+[ "$(wc -l < t.csv)" = 5 ] || fail "export: not one row per trial"
+head -n 1 t.csv | grep -q "conv_layers,filters_1,filters_2,kernel_size,activation" || fail "export header"
+for col in val_accuracy test_accuracy images_per_second epochs_done; do
+    [ -z "$(csv_column t.csv $col | grep -v '^[0-9.e-]*[0-9]$')" ] || fail "export: bad $col"
+done
+"$HIA" export results/e2e-run.sqlite --format json > t.json || fail "export json exited $?"
+[ "$(json_all optimizer < t.json | wc -l)" = 4 ] || fail "export json: not 4 trials"
+grep -q '"history":\[{"epoch":1' t.json || fail "export json lacks the epoch log"
+
+"$HIA" run e.yaml > again.log || fail "second run exited $?"
+[ "$(grep -c '^\[' again.log)" = 0 ] || fail "the second run trained again: $(cat again.log)"
+[ "$("$HIA" status e.yaml --json | json_get total)" = 4 ] || fail "the second run planned more"
+
+sed 's/^seed: 3/seed: 4/; s/high: 0.3}/high: 0.4}/' e.yaml > changed.yaml
+set +e
+"$HIA" run changed.yaml > /dev/null 2> err.txt
+rc=$?
+set -e
+[ "$rc" = 1 ] || fail "a changed experiment: exit status $rc"
+grep -q "changed: seed, space.dropout" err.txt || fail "changed keys not listed: $(cat err.txt)"
+[ ! -e models/e2e-run/1 ] || fail "keep: none left the trial's files"

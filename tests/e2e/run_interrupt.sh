@@ -1,0 +1,37 @@
+# Interruptions: SIGINT stops a sweep cleanly (running trials go back to pending), a trial
+# process killed by the kernel is recorded as a failure and retried, and the sweep continues
+# to the end.
+. "$2"
+cd "$WORK"
+write_run_config e.yaml 4
+"$HIA" run e.yaml -j 2 > run.log 2>&1 &
+pid=$!
+i=0
+until [ "$("$HIA" status e.yaml --json 2>/dev/null | json_get running)" = 2 ]; do
+    i=$((i + 1)); [ $i -lt 200 ] || fail "no trial started"; sleep 0.05
+done
+kill -INT $pid
+set +e
+wait $pid
+rc=$?
+set -e
+[ "$rc" = 130 ] || fail "SIGINT: exit status $rc, expected 130"
+grep -q "stopped by SIGINT" run.log || fail "SIGINT: no message: $(cat run.log)"
+st=$("$HIA" status e.yaml --json)
+[ "$(echo "$st" | json_get running)" = 0 ] || fail "SIGINT left trials running: $st"
+
+# a trial's process dies (as under the OOM killer): recorded, retried, the sweep goes on
+"$HIA" run e.yaml -j 1 > run2.log 2>&1 &
+pid=$!
+i=0
+until child=$(pgrep -P $pid); do
+    i=$((i + 1)); [ $i -lt 200 ] || fail "no trial process"; sleep 0.05
+done
+sleep 0.3
+kill -KILL $child
+wait $pid || fail "the sweep did not survive a killed trial: $(cat run2.log)"
+cat run2.log
+grep -q "killed by signal 9" run2.log || fail "the kill is not reported"
+"$HIA" export results/e2e-run.sqlite > t.csv
+[ -z "$(csv_column t.csv status | grep -v -x -e done -e diverged)" ] || fail "not all ended well"
+[ "$(csv_column t.csv failures | sort -n | tail -n 1)" = 1 ] || fail "the failure is not counted"
