@@ -1,0 +1,40 @@
+/* table: what the importance analysis reads: one row per finished trial, one column per
+   hyperparameter (numeric, possibly log-scaled, or categorical; missing where a per-layer
+   hyperparameter is inactive) and the target (an accuracy). Built from any CSV file. */
+#ifndef HIA_TABLE_H
+#define HIA_TABLE_H
+
+#include "error.h"
+
+typedef struct table_column {
+    char *name;
+    int categorical;  /* values are level indices 0..n_levels-1 */
+    int log;          /* analysed on the log scale where the method cares (fANOVA) */
+    char **levels;
+    int n_levels;
+} table_column;
+
+typedef struct table {
+    int n_rows, n_cols;
+    table_column *cols;
+    double *x;         /* n_rows x n_cols, row-major; NaN = missing (inactive) */
+    double *y;         /* the target */
+    char *target;
+    long excluded;     /* rows left out for want of a numeric target (failed trials) */
+} table;
+
+typedef struct table_options {
+    const char *target;       /* NULL: a column named accuracy, else the last */
+    const char *categorical;  /* comma-separated names forced categorical */
+    const char *log;          /* comma-separated names on the log scale */
+    const char *exclude;      /* comma-separated names that are not hyperparameters */
+} table_options;
+
+int table_read_csv(const char *path, const table_options *o, table *t, hia_error *err);
+/* A numeric matrix (targets x raters) for ICC: every column numeric, but a first column of
+   labels, which is skipped; t->y is unused. */
+int table_read_matrix(const char *path, table *t, hia_error *err);
+void table_free(table *t);
+double table_at(const table *t, int row, int col);
+
+#endif
