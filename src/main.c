@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "analyze.h"
 #include "config.h"
 #include "dataset.h"
 #include "error.h"
@@ -30,6 +31,7 @@ static const char usage_main[] =
     "  run CONFIG             start, or continue, the experiment in CONFIG\n"
     "  status [CONFIG|STORE]  trials by state, per dataset, throughput, ETA\n"
     "  export STORE           one row per trial, as CSV or JSON\n"
+    "  analyze STORE|CSV      rank the hyperparameters (N-RReliefF) and check the ranking (ICC)\n"
     "  train CONFIG           train and evaluate one configuration (no results store)\n"
     "  netgen CONFIG          print the Darknet cfg of one configuration\n"
     "\n"
@@ -497,6 +499,13 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--version")) {
         printf("hia %s (Darknet with %d hia patches)\n", HIA_VERSION, HIA_DARKNET_PATCHES);
+        return 0;
+    }
+    if (!strcmp(argv[1], "analyze")) {
+        if (analyze_command(argc - 2, argv + 2, &err)) {
+            fprintf(stderr, "hia analyze: %s\n", err.msg);
+            return err.status ? err.status : HIA_EINTERNAL;
+        }
         return 0;
     }
     const command *cmd = NULL;

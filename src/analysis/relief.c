@@ -133,15 +133,25 @@ static int prepare(const table *t, prepared *p)
     if (!p->v || !p->y || !p->kind || !p->categorical)
         return -1;
     normalise(t->y, 1, p->n, 0, p->y);
+    double *logs = malloc(sizeof(double) * (size_t)p->n);
+    if (!logs)
+        return -1;
     for (int j = 0; j < p->d; j++) {
         double *col = p->v + (size_t)j * p->n;
-        normalise(t->x + j, (size_t)t->n_cols, p->n, t->cols[j].categorical, col);
+        if (t->cols[j].log) { /* a log-scaled hyperparameter differs by its log */
+            for (int i = 0; i < p->n; i++)
+                logs[i] = log(table_at(t, i, j));
+            normalise(logs, 1, p->n, 0, col);
+        } else {
+            normalise(t->x + j, (size_t)t->n_cols, p->n, t->cols[j].categorical, col);
+        }
         int missing = 0;
         for (int i = 0; i < p->n; i++)
             missing |= isnan(col[i]);
         p->categorical[j] = t->cols[j].categorical;
         p->kind[j] = missing ? COL_MISSING : t->cols[j].categorical ? COL_CATEGORICAL : COL_NUMERIC;
     }
+    free(logs);
     return 0;
 }
 
@@ -394,13 +404,23 @@ int relief_bootstrap(const table *t, const relief_options *o, int replicates, ui
         rc = hia_fail(err, HIA_EINTERNAL, "out of memory");
         goto out;
     }
+    char *drawn = malloc((size_t)n);
+    if (!drawn) {
+        rc = hia_fail(err, HIA_EINTERNAL, "out of memory");
+        goto out;
+    }
     for (int r = 0; r < replicates; r++) {
         rng g;
         rng_init(&g, rng_derive(seed, (uint64_t)r, RNG_BOOTSTRAP, 0));
-        for (int i = 0; i < n; i++) {
-            int s = (int)rng_below(&g, (uint64_t)n);
-            memcpy(b.x + (size_t)i * d, t->x + (size_t)s * d, sizeof(double) * (size_t)d);
-            b.y[i] = t->y[s];
+        memset(drawn, 0, (size_t)n);
+        for (int i = 0; i < n; i++)
+            drawn[rng_below(&g, (uint64_t)n)] = 1;
+        b.n_rows = 0;
+        for (int s = 0; s < n; s++) {
+            if (!drawn[s])
+                continue;
+            memcpy(b.x + (size_t)b.n_rows * d, t->x + (size_t)s * d, sizeof(double) * (size_t)d);
+            b.y[b.n_rows++] = t->y[s];
         }
         hia_error ignore;
         if (relief_weights(&b, o, w, &ignore))
@@ -408,6 +428,7 @@ int relief_bootstrap(const table *t, const relief_options *o, int replicates, ui
         relief_normalise(w, d, all + (size_t)done * d);
         done++;
     }
+    free(drawn);
     for (int j = 0; j < d; j++) {
         for (int r = 0; r < done; r++)
             column[r] = all[(size_t)r * d + j];

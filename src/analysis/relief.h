@@ -2,6 +2,7 @@
    computed as Weka 3.6's ReliefFAttributeEval computes them (values normalised first, Manhattan
    distance, its k-nearest bookkeeping and tie rule, its rank weights and sort, java.util.Random
    for sampled instances), plus N-RReliefF's normalised importances and bootstrap intervals.
+   Columns marked log are normalised on the log scale (Weka sees raw values).
    Missing values (inactive per-layer hyperparameters): both missing differ by 0, one missing
    by 1. */
 #ifndef HIA_RELIEF_H
@@ -26,7 +27,8 @@ typedef struct relief_options {
 int relief_weights(const table *t, const relief_options *o, double *w, hia_error *err);
 /* Importances: max(W, 0) / sum of max(W, 0); all zero when no weight is positive. */
 void relief_normalise(const double *w, int n, double *importance);
-/* 95% bootstrap intervals of the importances over `replicates` resamples of the rows. */
+/* 95% bootstrap intervals of the importances over `replicates` resamples of the rows; a row
+   drawn several times is kept once, since copies would be each other's nearest neighbours. */
 int relief_bootstrap(const table *t, const relief_options *o, int replicates, uint64_t seed,
                      double *lower, double *upper, hia_error *err);
 

@@ -369,3 +369,211 @@ int table_read_matrix(const char *path, table *t, hia_error *err)
         table_free(t);
     return rc;
 }
+
+/* ---- from a results store ------------------------------------------------------------- */
+
+typedef struct store_build {
+    table *t;
+    const table_store_options *o;
+    store *db;
+    hia_error *err;
+    char **params;     /* per column: the hyperparameter */
+    int *layers;       /* per column: its layer (0: plain, or the mean of a per-layer one) */
+    char **texts;      /* per column of the current trial: text of layer 1 (categorical) */
+    double *sum;       /* per column of the current trial */
+    int *count;
+    char **datasets;   /* per row */
+    int cap;
+    int target;        /* column of the target in the trials export */
+} store_build;
+
+static int add_store_column(void *ctx, const char *name, int layer)
+{
+    store_build *b = ctx;
+    table *t = b->t;
+    if (!b->o->layers && layer > 1)
+        return 0; /* folded into the column of layer 1 */
+    table_column *grown = realloc(t->cols, sizeof(*grown) * (size_t)(t->n_cols + 1));
+    char **p = realloc(b->params, sizeof(char *) * (size_t)(t->n_cols + 1));
+    int *l = realloc(b->layers, sizeof(int) * (size_t)(t->n_cols + 1));
+    if (grown)
+        t->cols = grown;
+    if (p)
+        b->params = p;
+    if (l)
+        b->layers = l;
+    if (!grown || !p || !l)
+        return hia_fail(b->err, HIA_EINTERNAL, "out of memory");
+    table_column *c = &t->cols[t->n_cols];
+    memset(c, 0, sizeof(*c));
+    char label[160];
+    if (b->o->layers && layer)
+        snprintf(label, sizeof(label), "%s_%d", name, layer);
+    else
+        snprintf(label, sizeof(label), "%s", name);
+    c->name = strdup(label);
+    char key[200];
+    snprintf(key, sizeof(key), "setting:space.%s", name);
+    char *definition = store_setting_value(b->db, key); /* e.g. "float 0.0001..0.1 log" */
+    c->log = definition && strstr(definition, " log") != NULL;
+    free(definition);
+    b->params[t->n_cols] = strdup(name);
+    b->layers[t->n_cols] = b->o->layers ? layer : 0;
+    t->n_cols++;
+    return c->name && b->params[t->n_cols - 1] ? 0 : hia_fail(b->err, HIA_EINTERNAL, "out of memory");
+}
+
+static int take_store_param(void *ctx, const store_param *p)
+{
+    store_build *b = ctx;
+    for (int c = 0; c < b->t->n_cols; c++) {
+        if (strcmp(b->params[c], p->name) != 0)
+            continue;
+        if (b->layers[c] && b->layers[c] != p->layer)
+            continue;
+        if (isnan(p->number) || b->t->cols[c].categorical) {
+            b->t->cols[c].categorical = 1;
+            if (p->layer <= 1 && !b->texts[c])
+                b->texts[c] = strdup(p->text);
+        }
+        b->sum[c] += p->number;
+        b->count[c]++;
+    }
+    return 0;
+}
+
+static const char *row_value(const store_row *r, const char *name)
+{
+    for (int i = 0; i < r->n; i++)
+        if (strcmp(r->names[i], name) == 0)
+            return r->values[i];
+    return NULL;
+}
+
+static int take_trial(void *ctx, const store_row *r)
+{
+    store_build *b = ctx;
+    table *t = b->t;
+    const char *dataset = row_value(r, "dataset");
+    const char *status = row_value(r, "status");
+    const char *target = row_value(r, b->o->target);
+    double y;
+    if (b->o->dataset && strcmp(dataset, b->o->dataset) != 0)
+        return 0;
+    if (!status || (strcmp(status, "done") && strcmp(status, "diverged")) || !target ||
+        parse_double(target, &y)) {
+        t->excluded++;
+        return 0;
+    }
+    if (t->n_rows == b->cap) {
+        b->cap = b->cap ? 2 * b->cap : 256;
+        double *x = realloc(t->x, sizeof(double) * (size_t)b->cap * (size_t)t->n_cols);
+        double *ys = realloc(t->y, sizeof(double) * (size_t)b->cap);
+        char **ds = realloc(b->datasets, sizeof(char *) * (size_t)b->cap);
+        if (x)
+            t->x = x;
+        if (ys)
+            t->y = ys;
+        if (ds)
+            b->datasets = ds;
+        if (!x || !ys || !ds)
+            return hia_fail(b->err, HIA_EINTERNAL, "out of memory");
+    }
+    for (int c = 0; c < t->n_cols; c++) {
+        free(b->texts[c]);
+        b->texts[c] = NULL;
+        b->sum[c] = 0;
+        b->count[c] = 0;
+    }
+    if (store_trial_params(b->db, atoll(r->values[0]), take_store_param, b, b->err))
+        return -1;
+    int row = t->n_rows++;
+    t->y[row] = y;
+    b->datasets[row] = strdup(dataset);
+    for (int c = 0; c < t->n_cols; c++) {
+        double v = NAN;
+        if (t->cols[c].categorical && b->texts[c])
+            v = level_of(&t->cols[c], b->texts[c]);
+        else if (b->count[c])
+            v = b->sum[c] / b->count[c];
+        t->x[(size_t)row * t->n_cols + c] = v;
+    }
+    return b->datasets[row] ? 0 : hia_fail(b->err, HIA_EINTERNAL, "out of memory");
+}
+
+/* Each dataset's target as (y - mean) / sd, so that datasets of different difficulty pool. */
+static int pool(table *t, char **datasets, hia_error *err)
+{
+    for (int i = 0; i < t->n_rows; i++) {
+        if (!datasets[i])
+            continue;
+        double sum = 0, sq = 0;
+        int n = 0;
+        for (int j = i; j < t->n_rows; j++)
+            if (datasets[j] && strcmp(datasets[j], datasets[i]) == 0) {
+                sum += t->y[j];
+                n++;
+            }
+        double mean = sum / n;
+        for (int j = i; j < t->n_rows; j++)
+            if (datasets[j] && strcmp(datasets[j], datasets[i]) == 0)
+                sq += (t->y[j] - mean) * (t->y[j] - mean);
+        double sd = n > 1 ? sqrt(sq / (n - 1)) : 0;
+        if (!(sd > 0))
+            return hia_fail(err, HIA_EUSER, "--pooled: the accuracies of dataset '%s' do not vary "
+                            "(%d trials)", datasets[i], n);
+        char *name = datasets[i];
+        for (int j = i; j < t->n_rows; j++) {
+            if (datasets[j] && strcmp(datasets[j], name) == 0) {
+                t->y[j] = (t->y[j] - mean) / sd;
+                if (j != i) {
+                    free(datasets[j]);
+                    datasets[j] = NULL;
+                }
+            }
+        }
+        free(name);
+        datasets[i] = NULL;
+    }
+    return 0;
+}
+
+int table_from_store(store *s, const table_store_options *o, table *t, hia_error *err)
+{
+    store_build b = {.t = t, .o = o, .db = s, .err = err};
+    memset(t, 0, sizeof(*t));
+    if (strcmp(o->target, "test_accuracy") && strcmp(o->target, "val_accuracy"))
+        return hia_fail(err, HIA_EUSER, "--target %s: a store's target is test_accuracy or "
+                        "val_accuracy", o->target);
+    int rc = !(t->target = strdup(o->target)) ? hia_fail(err, HIA_EINTERNAL, "out of memory")
+             : store_param_columns(s, add_store_column, &b, err);
+    if (!rc) {
+        b.texts = calloc((size_t)(t->n_cols + 1), sizeof(char *));
+        b.sum = calloc((size_t)(t->n_cols + 1), sizeof(double));
+        b.count = calloc((size_t)(t->n_cols + 1), sizeof(int));
+        rc = b.texts && b.sum && b.count ? store_each_trial(s, take_trial, &b, err)
+                                         : hia_fail(err, HIA_EINTERNAL, "out of memory");
+    }
+    if (!rc && o->pooled)
+        rc = pool(t, b.datasets, err);
+    if (!rc && t->n_rows < 2)
+        rc = hia_fail(err, HIA_EUSER, "%d finished trial%s%s%s (%ld others not finished or "
+                      "failed): the analysis needs at least 2", t->n_rows, t->n_rows == 1 ? "" : "s",
+                      o->dataset ? " of dataset " : "", o->dataset ? o->dataset : "", t->excluded);
+    for (int c = 0; c < t->n_cols; c++) {
+        free(b.params[c]);
+        if (b.texts)
+            free(b.texts[c]);
+    }
+    for (int i = 0; b.datasets && i < t->n_rows; i++)
+        free(b.datasets[i]);
+    free(b.datasets);
+    free(b.params);
+    free(b.layers);
+    free(b.texts);
+    free(b.sum);
+    free(b.count);
+    if (rc)
+        table_free(t);
+    return rc;
+}

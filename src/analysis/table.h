@@ -5,6 +5,7 @@
 #define HIA_TABLE_H
 
 #include "error.h"
+#include "store.h"
 
 typedef struct table_column {
     char *name;
@@ -30,7 +31,17 @@ typedef struct table_options {
     const char *exclude;      /* comma-separated names that are not hyperparameters */
 } table_options;
 
+typedef struct table_store_options {
+    const char *target;   /* test_accuracy (default) or val_accuracy */
+    const char *dataset;  /* only this dataset's trials; NULL: all */
+    int pooled;           /* each dataset's target as a z-score before pooling */
+    int layers;           /* per-layer columns (filters_1, filters_2, ...); else one column
+                             per hyperparameter, per-layer ones as their mean over the layers */
+} table_store_options;
+
 int table_read_csv(const char *path, const table_options *o, table *t, hia_error *err);
+/* The finished trials (done or diverged, with a finite target) of a results store. */
+int table_from_store(store *s, const table_store_options *o, table *t, hia_error *err);
 /* A numeric matrix (targets x raters) for ICC: every column numeric, but a first column of
    labels, which is skipped; t->y is unused. */
 int table_read_matrix(const char *path, table *t, hia_error *err);

@@ -1,0 +1,66 @@
+# hia analyze: the CLI gives Weka's weights and psych's ICC, ranks a sweep's hyperparameters
+# with intervals and a stability check, and refuses bad tables with a clear message.
+. "$2"
+REF=$(cd "$(dirname "$2")/../reference" && pwd)
+cd "$WORK"
+expect_fail() { # expect_fail FRAGMENT ARGS...: exit status 1 and FRAGMENT on stderr
+    frag=$1
+    shift
+    set +e
+    "$HIA" analyze "$@" > out.txt 2> err.txt
+    rc=$?
+    set -e
+    [ "$rc" = 1 ] || fail "analyze $*: exit status $rc ($(cat err.txt))"
+    grep -qF -- "$frag" err.txt || fail "analyze $*: stderr lacks '$frag': $(cat err.txt)"
+}
+
+# the CLI path reproduces Weka (first recorded case: grid, -K 10, equal weighting)
+want=$(head -n 1 "$REF/relief/cases.txt" | cut -d'|' -f4)
+got=$("$HIA" analyze "$REF/relief/grid.csv" --method nrrelieff --weighting equal \
+      --neighbours 10 --bootstrap 0 --json) || fail "analyze grid.csv exited $?"
+for name in conv_layers learning_rate dropout batch_size optimizer; do
+    raw=$(echo "$got" | grep -o "\"name\":\"$name\",\"rank\":[0-9]*,\"raw\":[^,]*" | sed 's/.*"raw"://')
+    echo "$raw" >> raw.txt
+done
+awk -v want="$want" 'BEGIN { n = split(want, w, " ") }
+    { if ($1 - w[NR] > 1e-9 || w[NR] - $1 > 1e-9) bad = 1 }
+    END { exit bad || NR != n }' raw.txt || fail "raw weights differ from Weka: $(cat raw.txt)"
+
+# ICC of a matrix, psych's numbers
+icc=$("$HIA" analyze "$REF/icc/shrout_fleiss.csv" --method icc --json) || fail "icc exited $?"
+echo "$icc"
+echo "$icc" | grep -q '"type":"ICC3","icc":0.7148407148407' || fail "ICC3 is not psych's 0.7148"
+"$HIA" analyze "$REF/icc/shrout_fleiss.csv" --method icc | grep -q "^ICC2k " || fail "icc text"
+
+# a sweep: ranking, intervals, stability
+write_run_config e.yaml 8
+"$HIA" run e.yaml -j 2 > run.log 2>&1 || fail "run: $(cat run.log)"
+out=$("$HIA" analyze results/e2e-run.sqlite --json --bootstrap 10 --subsamples 4 --fraction 0.75) \
+    || fail "analyze store exited $?"
+echo "$out"
+[ "$(echo "$out" | json_get rows)" = 8 ] || fail "not 8 trials"
+[ "$(echo "$out" | grep -o '"name":"[a-z_]*"' | wc -l)" = 11 ] || fail "not 11 hyperparameters"
+echo "$out" | json_all importance | awk '{ s += $1 } END { exit !(s > 0.999999 && s < 1.000001) }' \
+    || fail "importances do not sum to 1"
+echo "$out" | grep -q '"icc":{"form":"ICC2"' || fail "no stability check"
+echo "$out" | grep -q '"normalisation":"max(W,0)/sum(max(W,0))"' || fail "rule not named"
+"$HIA" analyze results/e2e-run.sqlite --layers --bootstrap 0 --method nrrelieff | \
+    grep -q " filters_2 " || fail "--layers lacks filters_2"
+text=$("$HIA" analyze results/e2e-run.sqlite --bootstrap 5 --subsamples 3 --fraction 0.8)
+echo "$text" | grep -q "^   1  " || fail "no ranked table"
+echo "$text" | grep -q "^stability: ICC(2,1)" || fail "no stability line"
+
+# bad tables
+printf 'a,accuracy\n1,0.5\n2,0.6,7\n' > ragged.csv
+expect_fail "record 3 has 3 fields, the header 2" ragged.csv
+printf 'a,a,accuracy\n1,2,0.5\n' > twice.csv
+expect_fail "column 'a' appears twice" twice.csv
+printf 'a,accuracy\n1,0.5\n' > one.csv
+expect_fail "the analysis needs at least 2" one.csv
+printf 'a,b,accuracy\n1,x,0.5\n2,y,0.5\n3,x,0.5\n' > flat.csv
+expect_fail "does not vary" flat.csv --method nrrelieff
+printf 'a,accuracy\n1,0.5\n2,failed\n3,0.7\n4,\n5,0.9\n' > some.csv
+"$HIA" analyze some.csv --method nrrelieff --bootstrap 0 --neighbours 2 | \
+    grep -q "3 trials, target accuracy (2 left out" || fail "failed rows not counted"
+expect_fail "--target nope: no such column" some.csv --target nope
+expect_fail "unknown option --neighbors" some.csv --neighbors 3
