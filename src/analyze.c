@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/agreement.h"
 #include "analysis/icc.h"
 #include "analysis/relief.h"
 #include "analysis/table.h"
@@ -386,14 +387,88 @@ static void ranking_free(ranking *r)
     free(r->order);
 }
 
-static int count_datasets(void *ctx, const char *name)
+typedef struct name_list {
+    char *names[64];
+    int n;
+} name_list;
+
+static int collect_dataset(void *ctx, const char *name)
 {
-    (void)name;
-    (*(int *)ctx)++;
+    name_list *l = ctx;
+    if (l->n < 64 && !(l->names[l->n++] = strdup(name)))
+        return -1;
     return 0;
 }
 
-static int load(const analyze_args *a, table *t, char *scope, size_t size, hia_error *err)
+static void name_list_free(name_list *l)
+{
+    for (int i = 0; i < l->n; i++)
+        free(l->names[i]);
+    l->n = 0;
+}
+
+/* Each dataset's N-RReliefF importances, and the rank agreement of every pair of datasets. */
+static int dataset_agreement(const analyze_args *a, const name_list *datasets, jsonw *j,
+                             hia_error *err)
+{
+    store *s;
+    int n = datasets->n, d = 0, rc = 0;
+    double *imp = NULL;
+    if (store_open(a->input, &s, err))
+        return -1;
+    for (int k = 0; k < n && !rc; k++) {
+        table t;
+        table_store_options o = {a->target ? a->target : "test_accuracy", datasets->names[k], 0,
+                                 a->layers};
+        rc = table_from_store(s, &o, &t, err);
+        if (rc) {
+            hia_wrap(err, "agreement between datasets");
+            break;
+        }
+        if (!imp) {
+            d = t.n_cols;
+            imp = calloc((size_t)n * (size_t)d, sizeof(double));
+        }
+        double *w = malloc(sizeof(double) * (size_t)d);
+        if (!imp || !w || t.n_cols != d)
+            rc = hia_fail(err, HIA_EINTERNAL, "out of memory");
+        else if (!(rc = relief_weights(&t, &a->relief, w, err)))
+            relief_normalise(w, d, imp + (size_t)k * d);
+        free(w);
+        table_free(&t);
+    }
+    store_close(s);
+    if (j && !rc)
+        jsonw_begin_array(j, "datasets");
+    else if (!rc)
+        printf("\nagreement between datasets (N-RReliefF importances):\n");
+    for (int x = 0; x < n && !rc; x++) {
+        for (int y = x + 1; y < n && !rc; y++) {
+            double rho, tau = agreement_kendall(imp + (size_t)x * d, imp + (size_t)y * d, d);
+            rc = agreement_spearman(imp + (size_t)x * d, imp + (size_t)y * d, d, &rho, err);
+            if (rc)
+                break;
+            if (j) {
+                jsonw_begin_object(j, NULL);
+                jsonw_string(j, "a", datasets->names[x]);
+                jsonw_string(j, "b", datasets->names[y]);
+                jsonw_number(j, "spearman", rho);
+                jsonw_number(j, "kendall", tau);
+                jsonw_end_object(j);
+            } else {
+                printf("  %s ~ %s: Spearman rho %.3f, Kendall tau %.3f\n", datasets->names[x],
+                       datasets->names[y], rho, tau);
+            }
+        }
+    }
+    if (j && !rc)
+        jsonw_end_array(j);
+    free(imp);
+    return rc;
+}
+
+static int load(const analyze_args *a, table *t, name_list *datasets, char *scope, size_t size,
+                hia_error *err)
 {
     if (is_csv(a->input)) {
         table_options o = {a->target, a->categorical, a->log, a->exclude};
@@ -403,10 +478,9 @@ static int load(const analyze_args *a, table *t, char *scope, size_t size, hia_e
     store *s;
     if (store_open(a->input, &s, err))
         return -1;
-    int datasets = 0;
-    int rc = store_datasets(s, count_datasets, &datasets, err);
+    int rc = store_datasets(s, collect_dataset, datasets, err);
     table_store_options o = {a->target ? a->target : "test_accuracy", a->dataset,
-                             a->pooled || (!a->dataset && datasets > 1), a->layers};
+                             a->pooled || (!a->dataset && datasets->n > 1), a->layers};
     if (!rc)
         rc = table_from_store(s, &o, t, err);
     snprintf(scope, size, "%s, %s", a->input,
@@ -455,8 +529,11 @@ int analyze_command(int argc, char **argv, hia_error *err)
     table t;
     char scope[4200];
     ranking r = {0};
-    if (load(&a, &t, scope, sizeof(scope), err))
+    name_list datasets = {0};
+    if (load(&a, &t, &datasets, scope, sizeof(scope), err)) {
+        name_list_free(&datasets);
         return -1;
+    }
     jsonw j;
     int rc = 0;
     if (a.json) {
@@ -480,8 +557,16 @@ int analyze_command(int argc, char **argv, hia_error *err)
     }
     if (!rc && strcmp(a.method, "nrrelieff"))
         rc = stability(&t, &a, a.json ? &j : NULL, err);
+    if (!rc && strcmp(a.method, "icc") && !a.dataset && datasets.n > 1) {
+        if (a.json)
+            jsonw_begin_object(&j, "agreement");
+        rc = dataset_agreement(&a, &datasets, a.json ? &j : NULL, err);
+        if (a.json)
+            jsonw_end_object(&j);
+    }
     if (a.json && !rc)
         jsonw_end_object(&j);
+    name_list_free(&datasets);
     ranking_free(&r);
     table_free(&t);
     return rc;

@@ -50,6 +50,23 @@ text=$("$HIA" analyze results/e2e-run.sqlite --bootstrap 5 --subsamples 3 --frac
 echo "$text" | grep -q "^   1  " || fail "no ranked table"
 echo "$text" | grep -q "^stability: ICC(2,1)" || fail "no stability line"
 
+# two datasets: pooled by default, with the agreement between them
+mkdir ds
+cp "$REF/../../datasets/fashion-mnist.yaml" ds/
+sed 's/^name: fashion-mnist/name: twin/' ds/fashion-mnist.yaml > ds/twin.yaml
+sed 's/^  - {name: fashion-mnist, train: 640, validation: 160, test: 200}/  - {name: fashion-mnist, train: 640, validation: 160, test: 200}\n  - {name: twin, train: 320, validation: 160, test: 200}/; s/^experiment: e2e-run/experiment: two/' \
+    e.yaml > two.yaml
+HIA_DATASETS=$WORK/ds "$HIA" run two.yaml -j 2 > two.log 2>&1 || fail "run two: $(cat two.log)"
+two=$("$HIA" analyze results/two.sqlite --bootstrap 0 --subsamples 3 --fraction 0.9 --json) \
+    || fail "analyze two exited $?"
+echo "$two"
+[ "$(echo "$two" | json_get rows)" = 16 ] || fail "not 16 trials pooled"
+echo "$two" | grep -q '"input":"results/two.sqlite, all datasets pooled' || fail "not pooled"
+echo "$two" | grep -q '"agreement":{"datasets":\[{"a":"fashion-mnist","b":"twin","spearman":' \
+    || fail "no agreement between datasets"
+"$HIA" analyze results/two.sqlite --dataset twin --bootstrap 0 --method nrrelieff | \
+    grep -q "^results/two.sqlite, twin: 8 trials" || fail "--dataset twin"
+
 # bad tables
 printf 'a,accuracy\n1,0.5\n2,0.6,7\n' > ragged.csv
 expect_fail "record 3 has 3 fields, the header 2" ragged.csv

@@ -56,9 +56,21 @@ def icc_tables(out):
     write(out + "/noise.csv", ["name", "a", "b", "c"], rows)
 
 
+def agreement_tables(out):
+    # pairs of importance vectors: with ties, without, reversed
+    rnd = random.Random(9)
+    a = [round(rnd.random(), 2) for _ in range(11)]
+    b = [round(v + rnd.gauss(0, 0.1), 2) for v in a]
+    c = [0.3, 0.3, 0.1, 0.1, 0.1, 0.05, 0.05, 0.0, 0.0, 0.0, 0.0]
+    d = [0.25, 0.35, 0.1, 0.05, 0.1, 0.05, 0.1, 0.0, 0.0, 0.0, 0.0]
+    e = list(reversed(a))
+    write(out + "/vectors.csv", ["a", "b", "c", "d", "e"], list(zip(a, b, c, d, e)))
+
+
 if __name__ == "__main__":
     out = sys.argv[1]
     write(out + "/grid.csv", *grid(1, 80))
     write(out + "/continuous.csv", *continuous(2, 150))
     write(out + "/small.csv", *grid(3, 12))
     icc_tables(sys.argv[2])
+    agreement_tables(sys.argv[3])

@@ -4,7 +4,7 @@
 # Run from the repository root: tests/reference/record.sh
 set -eu
 here=tests/reference
-python3 "$here/make_tables.py" "$here/relief" "$here/icc"
+python3 "$here/make_tables.py" "$here/relief" "$here/icc" "$here/agreement"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 javac -d "$tmp" -cp /usr/share/java/weka.jar "$here/WekaRelief.java"
@@ -32,3 +32,11 @@ for m in shrout_fleiss subsamples noise; do
         "$here/icc/$m.csv" > "$here/icc/$m.psych"
     cat "$here/icc/$m.psych"
 done
+
+# rank agreement: R's cor() of each pair of columns, Spearman then Kendall (tau-b)
+Rscript -e 'x <- read.csv(commandArgs(TRUE)[1]); n <- names(x)
+    for (i in 1:(length(n) - 1)) for (j in (i + 1):length(n))
+        cat(n[i], n[j], sprintf("%.17g", cor(x[[i]], x[[j]], method = "spearman")),
+            sprintf("%.17g", cor(x[[i]], x[[j]], method = "kendall")), "\n")' \
+    "$here/agreement/vectors.csv" > "$here/agreement/vectors.R"
+cat "$here/agreement/vectors.R"
