@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "analysis/agreement.h"
+#include "analysis/fanova.h"
 #include "analysis/icc.h"
 #include "analysis/relief.h"
 #include "analysis/table.h"
@@ -17,12 +18,13 @@
 const char analyze_usage[] =
     "usage: hia analyze STORE|TABLE.csv [options]\n"
     "\n"
-    "Ranks the hyperparameters by N-RReliefF importance, with 95% bootstrap intervals, and\n"
-    "checks the ranking's stability with the ICC across random subsamples of the trials. On a\n"
-    "CSV matrix (targets x raters, an optional first column of labels), --method icc prints the\n"
-    "six ICC forms.\n"
+    "Ranks the hyperparameters by N-RReliefF importance, with 95% bootstrap intervals, checks\n"
+    "the ranking's stability with the ICC across random subsamples of the trials, and\n"
+    "cross-checks it with fANOVA (main effects and pairwise interactions of a random forest).\n"
+    "On a CSV matrix (targets x raters, an optional first column of labels), --method icc\n"
+    "prints the six ICC forms.\n"
     "\n"
-    "  --method M          nrrelieff | icc | all (default all)\n"
+    "  --method M          nrrelieff | fanova | icc | all (default all)\n"
     "  --target COL        test_accuracy (stores' default) | val_accuracy; for a CSV, default a\n"
     "                      column named accuracy, else the last\n"
     "  --dataset D         only dataset D's trials; --pooled: all datasets, each dataset's\n"
@@ -36,14 +38,17 @@ const char analyze_usage[] =
     "  --iterations all|M  instances sampled with Weka's generator (all)\n"
     "  --bootstrap B       resamples for the intervals (50; 0: none)\n"
     "  --subsamples K      (10)   --fraction F (0.5): the stability check\n"
+    "  --trees T (64)   --max-depth D (64)   --min-leaf L (1)   --max-features F (1.0)\n"
+    "  --no-bootstrap     fANOVA's forest on all rows   --cutoffs lo,hi  clamp leaf values\n"
     "  --seed S            resamples and subsamples (1); --json  JSON instead of text\n";
 
 typedef struct analyze_args {
     const char *input, *method, *target, *dataset, *categorical, *log, *exclude;
-    int pooled, layers, json, bootstrap, subsamples;
-    double fraction;
+    int pooled, layers, json, bootstrap, subsamples, has_cutoffs;
+    double fraction, cutoffs[2];
     uint64_t seed;
     relief_options relief;
+    forest_options forest;
 } analyze_args;
 
 static int value_of(int argc, char **argv, int *i, const char **out, hia_error *err)
@@ -87,6 +92,9 @@ static int parse(int argc, char **argv, analyze_args *a, hia_error *err)
     a->fraction = 0.5;
     a->seed = 1;
     a->relief = (relief_options){.neighbours = 10, .rank_weighting = 1, .sigma = 2};
+    a->forest = (forest_options){.trees = 64, .max_depth = 64, .min_samples_split = 2,
+                                 .min_samples_leaf = 1, .max_features = 1, .bootstrap = 1,
+                                 .seed = 1};
     for (int i = 0; i < argc; i++) {
         const char *s = argv[i], *v = NULL;
         double x;
@@ -94,9 +102,9 @@ static int parse(int argc, char **argv, analyze_args *a, hia_error *err)
         if (!strcmp(s, "--method")) {
             rc = value_of(argc, argv, &i, &a->method, err);
             if (!rc && strcmp(a->method, "nrrelieff") && strcmp(a->method, "icc") &&
-                strcmp(a->method, "all"))
-                rc = hia_fail(err, HIA_EUSER, "--method %s: expected nrrelieff, icc or all "
-                              "(fanova is not built yet)", a->method);
+                strcmp(a->method, "fanova") && strcmp(a->method, "all"))
+                rc = hia_fail(err, HIA_EUSER, "--method %s: expected nrrelieff, fanova, icc or "
+                              "all", a->method);
         } else if (!strcmp(s, "--target")) {
             rc = value_of(argc, argv, &i, &a->target, err);
         } else if (!strcmp(s, "--dataset")) {
@@ -138,10 +146,31 @@ static int parse(int argc, char **argv, analyze_args *a, hia_error *err)
             a->subsamples = (int)x;
         } else if (!strcmp(s, "--fraction")) {
             rc = number_of(argc, argv, &i, 1e-9, 1, &a->fraction, err);
+        } else if (!strcmp(s, "--trees")) {
+            rc = number_of(argc, argv, &i, 1, 100000, &x, err);
+            a->forest.trees = (int)x;
+        } else if (!strcmp(s, "--max-depth")) {
+            rc = number_of(argc, argv, &i, 1, 10000, &x, err);
+            a->forest.max_depth = (int)x;
+        } else if (!strcmp(s, "--min-leaf")) {
+            rc = number_of(argc, argv, &i, 1, 1e9, &x, err);
+            a->forest.min_samples_leaf = (int)x;
+        } else if (!strcmp(s, "--max-features")) {
+            rc = number_of(argc, argv, &i, 1e-9, 1, &a->forest.max_features, err);
+        } else if (!strcmp(s, "--no-bootstrap")) {
+            a->forest.bootstrap = 0;
+        } else if (!strcmp(s, "--cutoffs")) {
+            rc = value_of(argc, argv, &i, &v, err);
+            char extra;
+            if (!rc && (sscanf(v, "%lf,%lf%c", &a->cutoffs[0], &a->cutoffs[1], &extra) != 2 ||
+                        !(a->cutoffs[0] < a->cutoffs[1])))
+                rc = hia_fail(err, HIA_EUSER, "--cutoffs %s: expected lo,hi with lo < hi", v);
+            a->has_cutoffs = 1;
         } else if (!strcmp(s, "--seed")) {
             rc = number_of(argc, argv, &i, 0, 2147483647, &x, err);
             a->seed = (uint64_t)x;
             a->relief.seed = (int32_t)x;
+            a->forest.seed = (uint64_t)x;
         } else if (s[0] == '-') {
             rc = hia_fail(err, HIA_EUSER, "unknown option %s (see --help)", s);
         } else if (!a->input) {
@@ -353,6 +382,121 @@ static int stability(const table *t, const analyze_args *a, jsonw *j, hia_error 
     return 0;
 }
 
+static const double *pair_key;
+
+static int by_pair(const void *x, const void *y)
+{
+    int i = *(const int *)x, j = *(const int *)y;
+    if (pair_key[i] != pair_key[j])
+        return pair_key[i] > pair_key[j] ? -1 : 1;
+    return (i > j) - (i < j);
+}
+
+#define FANOVA_TOP_PAIRS 10
+
+/* fANOVA: the main effects ranked, then the strongest interactions; main[] gets the main
+   effects for the agreement with N-RReliefF. */
+static int fanova(const table *t, const analyze_args *a, jsonw *j, double *main,
+                  hia_error *err)
+{
+    forest f;
+    fanova_result r;
+    int d = t->n_cols;
+    if (forest_fit(t, &a->forest, &f, err))
+        return -1;
+    int rc = fanova_decompose(&f, a->has_cutoffs ? a->cutoffs : NULL, &r, err);
+    forest_free(&f);
+    if (rc)
+        return -1;
+    int *order = malloc(sizeof(int) * (size_t)d), *pairs = malloc(sizeof(int) * (size_t)d * d);
+    if (!order || !pairs) {
+        free(order);
+        free(pairs);
+        fanova_result_free(&r);
+        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    }
+    int np = 0;
+    for (int i = 0; i < d; i++) {
+        order[i] = i;
+        main[i] = r.main_mean[i];
+        for (int k = i + 1; k < d; k++)
+            pairs[np++] = i * d + k;
+    }
+    rank_key = r.main_mean;
+    qsort(order, (size_t)d, sizeof(int), by_importance);
+    pair_key = r.pair_mean;
+    qsort(pairs, (size_t)np, sizeof(int), by_pair);
+    int top = np < FANOVA_TOP_PAIRS ? np : FANOVA_TOP_PAIRS;
+    if (j) {
+        jsonw_begin_object(j, "fanova");
+        jsonw_begin_object(j, "settings");
+        jsonw_int(j, "trees", a->forest.trees);
+        jsonw_int(j, "max_depth", a->forest.max_depth);
+        jsonw_int(j, "min_samples_leaf", a->forest.min_samples_leaf);
+        jsonw_number(j, "max_features", a->forest.max_features);
+        jsonw_bool(j, "bootstrap", a->forest.bootstrap);
+        jsonw_int(j, "seed", (long long)a->forest.seed);
+        jsonw_int(j, "trees_with_variance", r.trees);
+        jsonw_end_object(j);
+        jsonw_begin_array(j, "main");
+        for (int i = 0; i < d; i++) {
+            jsonw_begin_object(j, NULL);
+            jsonw_string(j, "name", t->cols[order[i]].name);
+            jsonw_int(j, "rank", i + 1);
+            jsonw_number(j, "importance", r.main_mean[order[i]]);
+            jsonw_number(j, "std", r.main_std[order[i]]);
+            jsonw_end_object(j);
+        }
+        jsonw_end_array(j);
+        jsonw_begin_array(j, "pairs");
+        for (int p = 0; p < np; p++) {
+            jsonw_begin_object(j, NULL);
+            jsonw_string(j, "a", t->cols[pairs[p] / d].name);
+            jsonw_string(j, "b", t->cols[pairs[p] % d].name);
+            jsonw_number(j, "importance", r.pair_mean[pairs[p]]);
+            jsonw_number(j, "std", r.pair_std[pairs[p]]);
+            jsonw_end_object(j);
+        }
+        jsonw_end_array(j);
+        jsonw_end_object(j);
+    } else {
+        printf("\nfANOVA: %d trees (%d vary), depth %d, min leaf %d, %.0f%% of the features per "
+               "split%s; share of the variance, mean and std across trees\n\n",
+               a->forest.trees, r.trees, a->forest.max_depth, a->forest.min_samples_leaf,
+               100 * a->forest.max_features, a->forest.bootstrap ? ", bootstrap" : "");
+        printf("%4s  %-20s %10s %8s\n", "rank", "hyperparameter", "main", "std");
+        for (int i = 0; i < d; i++)
+            printf("%4d  %-20s %10.3f %8.3f\n", i + 1, t->cols[order[i]].name,
+                   r.main_mean[order[i]], r.main_std[order[i]]);
+        printf("\nstrongest interactions:\n");
+        for (int p = 0; p < top; p++)
+            printf("      %-20s x %-20s %7.3f %8.3f\n", t->cols[pairs[p] / d].name,
+                   t->cols[pairs[p] % d].name, r.pair_mean[pairs[p]], r.pair_std[pairs[p]]);
+    }
+    free(order);
+    free(pairs);
+    fanova_result_free(&r);
+    return 0;
+}
+
+static int method_agreement(const double *relief, const double *fanova, int d, jsonw *j,
+                            hia_error *err)
+{
+    double rho, tau = agreement_kendall(relief, fanova, d);
+    if (agreement_spearman(relief, fanova, d, &rho, err))
+        return -1;
+    if (j) {
+        jsonw_begin_object(j, "methods");
+        jsonw_number(j, "spearman", rho);
+        jsonw_number(j, "kendall", tau);
+        jsonw_end_object(j);
+    } else {
+        printf("\nagreement of N-RReliefF and fANOVA (importances): Spearman rho %.3f, Kendall "
+               "tau %.3f\n", rho, tau);
+    }
+    return 0;
+}
+
 static int rank_relief(const table *t, const analyze_args *a, ranking *r, hia_error *err)
 {
     int d = t->n_cols;
@@ -547,23 +691,36 @@ int analyze_command(int argc, char **argv, hia_error *err)
         printf("%s: %d trials, target %s (%ld left out: not finished, failed or no value)\n",
                scope, t.n_rows, t.target, t.excluded);
     }
-    if (strcmp(a.method, "icc"))
+    int relief = !strcmp(a.method, "all") || !strcmp(a.method, "nrrelieff");
+    if (relief)
         rc = rank_relief(&t, &a, &r, err);
-    if (!rc && strcmp(a.method, "icc")) {
+    if (!rc && relief) {
         if (a.json)
             json_relief(&j, &t, &a, &r);
         else
             print_relief_text(&t, &a, &r);
     }
-    if (!rc && strcmp(a.method, "nrrelieff"))
+    int all = !strcmp(a.method, "all");
+    double *main = calloc((size_t)t.n_cols, sizeof(double));
+    if (!main)
+        rc = hia_fail(err, HIA_EINTERNAL, "out of memory");
+    if (!rc && (all || !strcmp(a.method, "fanova")))
+        rc = fanova(&t, &a, a.json ? &j : NULL, main, err);
+    if (!rc && (all || !strcmp(a.method, "icc")))
         rc = stability(&t, &a, a.json ? &j : NULL, err);
-    if (!rc && strcmp(a.method, "icc") && !a.dataset && datasets.n > 1) {
+    int by_dataset = !a.dataset && datasets.n > 1 && strcmp(a.method, "icc") &&
+                     strcmp(a.method, "fanova");
+    if (!rc && (all || by_dataset)) {
         if (a.json)
             jsonw_begin_object(&j, "agreement");
-        rc = dataset_agreement(&a, &datasets, a.json ? &j : NULL, err);
+        if (all)
+            rc = method_agreement(r.importance, main, t.n_cols, a.json ? &j : NULL, err);
+        if (!rc && by_dataset)
+            rc = dataset_agreement(&a, &datasets, a.json ? &j : NULL, err);
         if (a.json)
             jsonw_end_object(&j);
     }
+    free(main);
     if (a.json && !rc)
         jsonw_end_object(&j);
     name_list_free(&datasets);

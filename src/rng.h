@@ -18,6 +18,7 @@ enum rng_purpose {
     RNG_DARKNET = 4, /* Darknet's generator: weights, dropout */
     RNG_BOOTSTRAP = 5, /* resamples of the analysis */
     RNG_SUBSAMPLE = 6, /* subsamples of the stability check */
+    RNG_FOREST = 7,    /* fANOVA's random forest: bootstrap rows and features per split */
 };
 
 uint64_t rng_derive(uint64_t seed, uint64_t trial, uint64_t purpose, uint64_t index);

@@ -32,6 +32,15 @@ echo "$icc"
 echo "$icc" | grep -q '"type":"ICC3","icc":0.7148407148407' || fail "ICC3 is not psych's 0.7148"
 "$HIA" analyze "$REF/icc/shrout_fleiss.csv" --method icc | grep -q "^ICC2k " || fail "icc text"
 
+# fANOVA on a table whose accuracy is mostly conv_layers: it ranks first; 10 pairs of 5
+fa=$("$HIA" analyze "$REF/relief/grid.csv" --method fanova --trees 16 --json) || fail "fanova exited $?"
+echo "$fa"
+echo "$fa" | grep -q '"main":\[{"name":"conv_layers","rank":1' || fail "fANOVA does not rank conv_layers first"
+[ "$(echo "$fa" | grep -o '"a":"[a-z_]*","b"' | wc -l)" = 10 ] || fail "not 10 pairwise interactions"
+"$HIA" analyze "$REF/relief/grid.csv" --method fanova --trees 8 | grep -q "^strongest interactions:" \
+    || fail "fANOVA text lacks the interactions"
+expect_fail "--cutoffs 2,1: expected lo,hi" "$REF/relief/grid.csv" --method fanova --cutoffs 2,1
+
 # a sweep: ranking, intervals, stability
 write_run_config e.yaml 8
 "$HIA" run e.yaml -j 2 > run.log 2>&1 || fail "run: $(cat run.log)"
@@ -39,10 +48,13 @@ out=$("$HIA" analyze results/e2e-run.sqlite --json --bootstrap 10 --subsamples 4
     || fail "analyze store exited $?"
 echo "$out"
 [ "$(echo "$out" | json_get rows)" = 8 ] || fail "not 8 trials"
-[ "$(echo "$out" | grep -o '"name":"[a-z_]*"' | wc -l)" = 11 ] || fail "not 11 hyperparameters"
-echo "$out" | json_all importance | awk '{ s += $1 } END { exit !(s > 0.999999 && s < 1.000001) }' \
-    || fail "importances do not sum to 1"
+[ "$(echo "$out" | grep -o '"name":"[a-z_]*","rank":[0-9]*,"raw"' | wc -l)" = 11 ] || fail "not 11 hyperparameters"
+echo "$out" | grep -o '"raw":[^,]*,"importance":[^,]*' | sed 's/.*"importance"://' | \
+    awk '{ s += $1 } END { exit !(s > 0.999999 && s < 1.000001) }' \
+    || fail "N-RReliefF importances do not sum to 1"
 echo "$out" | grep -q '"icc":{"form":"ICC2"' || fail "no stability check"
+echo "$out" | grep -q '"fanova":{"settings":{"trees":64' || fail "no fANOVA"
+echo "$out" | grep -q '"agreement":{"methods":{"spearman":' || fail "no agreement of the methods"
 echo "$out" | grep -q '"normalisation":"max(W,0)/sum(max(W,0))"' || fail "rule not named"
 "$HIA" analyze results/e2e-run.sqlite --layers --bootstrap 0 --method nrrelieff | \
     grep -q " filters_2 " || fail "--layers lacks filters_2"
@@ -62,7 +74,7 @@ two=$("$HIA" analyze results/two.sqlite --bootstrap 0 --subsamples 3 --fraction 
 echo "$two"
 [ "$(echo "$two" | json_get rows)" = 16 ] || fail "not 16 trials pooled"
 echo "$two" | grep -q '"input":"results/two.sqlite, all datasets pooled' || fail "not pooled"
-echo "$two" | grep -q '"agreement":{"datasets":\[{"a":"fashion-mnist","b":"twin","spearman":' \
+echo "$two" | grep -q '"datasets":\[{"a":"fashion-mnist","b":"twin","spearman":' \
     || fail "no agreement between datasets"
 "$HIA" analyze results/two.sqlite --dataset twin --bootstrap 0 --method nrrelieff | \
     grep -q "^results/two.sqlite, twin: 8 trials" || fail "--dataset twin"
