@@ -490,6 +490,9 @@ static int method_agreement(const double *relief, const double *fanova, int d, j
         jsonw_number(j, "spearman", rho);
         jsonw_number(j, "kendall", tau);
         jsonw_end_object(j);
+    } else if (isnan(rho) || isnan(tau)) {
+        printf("\nagreement of N-RReliefF and fANOVA: undefined (one ranking gives every "
+               "hyperparameter the same importance)\n");
     } else {
         printf("\nagreement of N-RReliefF and fANOVA (importances): Spearman rho %.3f, Kendall "
                "tau %.3f\n", rho, tau);
@@ -599,6 +602,9 @@ static int dataset_agreement(const analyze_args *a, const name_list *datasets, j
                 jsonw_number(j, "spearman", rho);
                 jsonw_number(j, "kendall", tau);
                 jsonw_end_object(j);
+            } else if (isnan(rho) || isnan(tau)) {
+                printf("  %s ~ %s: undefined (a ranking gives every hyperparameter the same "
+                       "importance)\n", datasets->names[x], datasets->names[y]);
             } else {
                 printf("  %s ~ %s: Spearman rho %.3f, Kendall tau %.3f\n", datasets->names[x],
                        datasets->names[y], rho, tau);

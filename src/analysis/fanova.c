@@ -21,32 +21,25 @@ typedef struct cells {
     double *size;   /* per cell: share of the feature's range */
 } cells;
 
+static int resize(void *p, size_t bytes)
+{
+    void *q = realloc(*(void **)p, bytes);
+    if (!q)
+        return -1;
+    *(void **)p = q;
+    return 0;
+}
+
 static int grow_boxes(boxes *b)
 {
     if (b->n < b->cap)
         return 0;
-    int cap = b->cap ? b->cap * 2 : 256, d = b->d;
-    double *v = realloc(b->value, sizeof(double) * (size_t)cap);
-    double *w = v ? realloc(b->weight, sizeof(double) * (size_t)cap) : NULL;
-    if (v)
-        b->value = v;
-    if (w)
-        b->weight = w;
-    double *lo = w ? realloc(b->lo, sizeof(double) * (size_t)cap * d) : NULL;
-    if (lo)
-        b->lo = lo;
-    double *hi = lo ? realloc(b->hi, sizeof(double) * (size_t)cap * d) : NULL;
-    if (hi)
-        b->hi = hi;
-    uint64_t *m = hi ? realloc(b->mask, sizeof(uint64_t) * (size_t)cap * d) : NULL;
-    if (m)
-        b->mask = m;
-    double *fr = m ? realloc(b->frac, sizeof(double) * (size_t)cap * d) : NULL;
-    if (fr)
-        b->frac = fr;
-    if (!fr)
+    size_t cap = b->cap ? (size_t)b->cap * 2 : 256, cells = cap * (size_t)b->d;
+    if (resize(&b->value, sizeof(double) * cap) || resize(&b->weight, sizeof(double) * cap) ||
+        resize(&b->lo, sizeof(double) * cells) || resize(&b->hi, sizeof(double) * cells) ||
+        resize(&b->mask, sizeof(uint64_t) * cells) || resize(&b->frac, sizeof(double) * cells))
         return -1;
-    b->cap = cap;
+    b->cap = (int)cap;
     return 0;
 }
 
