@@ -1,4 +1,5 @@
 #include "checkpoint.h"
+#include "io.h"
 
 #include <darknet.h>
 #include <errno.h>
@@ -88,20 +89,6 @@ static void serialise(buffer *b, network *net, const train_result *r)
     put(b, &crc, sizeof(crc));
 }
 
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 static int sync_dir(const char *path)
 {
     char *copy = strdup(path);
@@ -127,7 +114,7 @@ int checkpoint_save(const char *path, network *net, const train_result *r, hia_e
     }
     snprintf(tmp, sizeof(tmp), "%s.tmp", path);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int ok = fd >= 0 && write_all(fd, b.data, b.len) == 0 && fsync(fd) == 0;
+    int ok = fd >= 0 && io_write_all(fd, b.data, b.len) == 0 && fsync(fd) == 0;
     int saved = errno;
     if (fd >= 0 && close(fd) != 0)
         ok = 0;

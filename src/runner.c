@@ -17,6 +17,7 @@
 
 #include "checkpoint.h"
 #include "dataset.h"
+#include "io.h"
 #include "netgen.h"
 #include "sampler.h"
 #include "store.h"
@@ -297,21 +298,6 @@ static int save_checkpoint(void *ctx, struct network *net, const train_result *r
     return checkpoint_save(ctx, net, res, err);
 }
 
-static int write_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n) {
-        ssize_t w = write(fd, c, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        c += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* The trial's process: trains, checkpoints after each epoch, reports through fd. Never
    returns. */
 static void run_child(runner *r, const store_claimed *c, const dataset_splits *data,
@@ -350,8 +336,8 @@ static void run_child(runner *r, const store_claimed *c, const dataset_splits *d
     w.images_per_second = res.images_per_second;
     w.epochs = res.epochs;
     w.resumed_from = res.resumed_from;
-    int ok = write_all(fd, &w, sizeof(w)) == 0 &&
-             write_all(fd, res.history, sizeof(train_epoch) * (size_t)res.epochs) == 0;
+    int ok = io_write_all(fd, &w, sizeof(w)) == 0 &&
+             io_write_all(fd, res.history, sizeof(train_epoch) * (size_t)res.epochs) == 0;
     fflush(stderr);
     _exit(ok ? 0 : 4);
 }

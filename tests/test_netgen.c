@@ -10,45 +10,23 @@
 #include "darknet_parse.h"
 #include "config.h"
 #include "netgen.h"
-
-static void add(space *s, const char *name, const char *choices, int per_layer)
-{
-    space_param p = {0};
-    hia_error err;
-    char *copy = strdup(choices), *save = NULL;
-    p.name = strdup(name);
-    p.type = SPACE_CATEGORICAL;
-    p.per_layer = per_layer;
-    p.choices = calloc(16, sizeof(char *));
-    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
-        p.choices[p.n_choices++] = strdup(t);
-    free(copy);
-    CHECK(space_add(s, &p, &err) == 0);
-}
-
-static void add_range(space *s, const char *name, space_type type, double low, double high,
-                      int log)
-{
-    space_param p = {.name = strdup(name), .type = type, .low = low, .high = high, .log = log};
-    hia_error err;
-    CHECK(space_add(s, &p, &err) == 0);
-}
+#include "space_fixture.h"
 
 /* The paper's ranges, with batch 1 so that Darknet's buffers stay small. */
 static space paper_space(void)
 {
     space s = {0};
-    add_range(&s, "conv_layers", SPACE_INT, 1, 5, 0);
-    add(&s, "filters", "16,32,64,128", 1);
-    add(&s, "kernel_size", "3,5,7", 1);
-    add(&s, "activation", "relu,leaky,elu,selu,tanh,logistic", 0);
-    add(&s, "batch_norm", "true,false", 0);
-    add_range(&s, "dense_units", SPACE_INT, 64, 512, 0);
-    add_range(&s, "dropout", SPACE_FLOAT, 0, 0.5, 0);
-    add(&s, "optimizer", "sgd,momentum,adam,rmsprop,adagrad", 0);
-    add_range(&s, "learning_rate", SPACE_FLOAT, 1e-4, 1e-1, 1);
-    add(&s, "batch_size", "1", 0);
-    add_range(&s, "epochs", SPACE_INT, 1, 20, 0);
+    fixture_add(&s, "conv_layers", SPACE_INT, 1, 5, 0, NULL, 0);
+    fixture_add(&s, "filters", SPACE_CATEGORICAL, 0, 0, 0, "16,32,64,128", 1);
+    fixture_add(&s, "kernel_size", SPACE_CATEGORICAL, 0, 0, 0, "3,5,7", 1);
+    fixture_add(&s, "activation", SPACE_CATEGORICAL, 0, 0, 0, "relu,leaky,elu,selu,tanh,logistic", 0);
+    fixture_add(&s, "batch_norm", SPACE_CATEGORICAL, 0, 0, 0, "true,false", 0);
+    fixture_add(&s, "dense_units", SPACE_INT, 64, 512, 0, NULL, 0);
+    fixture_add(&s, "dropout", SPACE_FLOAT, 0, 0.5, 0, NULL, 0);
+    fixture_add(&s, "optimizer", SPACE_CATEGORICAL, 0, 0, 0, "sgd,momentum,adam,rmsprop,adagrad", 0);
+    fixture_add(&s, "learning_rate", SPACE_FLOAT, 1e-4, 1e-1, 1, NULL, 0);
+    fixture_add(&s, "batch_size", SPACE_CATEGORICAL, 0, 0, 0, "1", 0);
+    fixture_add(&s, "epochs", SPACE_INT, 1, 20, 0, NULL, 0);
     return s;
 }
 
@@ -146,17 +124,17 @@ static void test_refusals(void)
     netgen_params p;
     hia_error err;
     space wide = {0};
-    add_range(&wide, "conv_layers", SPACE_INT, 1, 1, 0);
-    add(&wide, "filters", "8", 1);
-    add(&wide, "kernel_size", "4", 1);
-    add(&wide, "activation", "relu,swish", 0);
-    add(&wide, "batch_norm", "maybe,true", 0);
-    add(&wide, "dense_units", "8", 0);
-    add(&wide, "dropout", "1,0", 0);
-    add(&wide, "optimizer", "adamw,sgd", 0);
-    add(&wide, "learning_rate", "0.1", 0);
-    add(&wide, "batch_size", "2", 0);
-    add(&wide, "epochs", "1", 0);
+    fixture_add(&wide, "conv_layers", SPACE_INT, 1, 1, 0, NULL, 0);
+    fixture_add(&wide, "filters", SPACE_CATEGORICAL, 0, 0, 0, "8", 1);
+    fixture_add(&wide, "kernel_size", SPACE_CATEGORICAL, 0, 0, 0, "4", 1);
+    fixture_add(&wide, "activation", SPACE_CATEGORICAL, 0, 0, 0, "relu,swish", 0);
+    fixture_add(&wide, "batch_norm", SPACE_CATEGORICAL, 0, 0, 0, "maybe,true", 0);
+    fixture_add(&wide, "dense_units", SPACE_CATEGORICAL, 0, 0, 0, "8", 0);
+    fixture_add(&wide, "dropout", SPACE_CATEGORICAL, 0, 0, 0, "1,0", 0);
+    fixture_add(&wide, "optimizer", SPACE_CATEGORICAL, 0, 0, 0, "adamw,sgd", 0);
+    fixture_add(&wide, "learning_rate", SPACE_CATEGORICAL, 0, 0, 0, "0.1", 0);
+    fixture_add(&wide, "batch_size", SPACE_CATEGORICAL, 0, 0, 0, "2", 0);
+    fixture_add(&wide, "epochs", SPACE_CATEGORICAL, 0, 0, 0, "1", 0);
     const char *even[] = {"activation=relu", "batch_norm=true", "dropout=0", "optimizer=sgd", NULL};
     CHECK(configure(&wide, &c, even, &p, &err) == -1);
     CHECK_MSG(err.msg, "kernel_size=4", "odd");

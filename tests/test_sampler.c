@@ -5,22 +5,7 @@
 
 #include "check.h"
 #include "sampler.h"
-
-static void add(space *s, const char *name, space_type type, double low, double high,
-                const char *choices, int per_layer)
-{
-    space_param p = {.name = strdup(name), .type = type, .low = low, .high = high,
-                     .per_layer = per_layer};
-    hia_error err;
-    if (choices) {
-        char *copy = strdup(choices), *save = NULL;
-        p.choices = calloc(16, sizeof(char *));
-        for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
-            p.choices[p.n_choices++] = strdup(t);
-        free(copy);
-    }
-    CHECK(space_add(s, &p, &err) == 0);
-}
+#include "space_fixture.h"
 
 static void free_plan(space_config *c, long n)
 {
@@ -31,9 +16,9 @@ static void free_plan(space_config *c, long n)
 static void test_kind(const char *kind)
 {
     space s = {0};
-    add(&s, "conv_layers", SPACE_INT, 1, 3, NULL, 0);
-    add(&s, "filters", SPACE_CATEGORICAL, 0, 0, "8,16", 1);
-    add(&s, "dropout", SPACE_FLOAT, 0, 1, NULL, 0);
+    fixture_add(&s, "conv_layers", SPACE_INT, 1, 3, 0, NULL, 0);
+    fixture_add(&s, "filters", SPACE_CATEGORICAL, 0, 0, 0, "8,16", 1);
+    fixture_add(&s, "dropout", SPACE_FLOAT, 0, 1, 0, NULL, 0);
     enum { N = 64 };
     space_config a[N], b[N], c[N];
     hia_error err;
@@ -72,8 +57,8 @@ static void test_kind(const char *kind)
 static void test_small_space(void)
 {
     space s = {0};
-    add(&s, "optimizer", SPACE_CATEGORICAL, 0, 0, "sgd,adam", 0);
-    add(&s, "batch_norm", SPACE_CATEGORICAL, 0, 0, "true,false", 0);
+    fixture_add(&s, "optimizer", SPACE_CATEGORICAL, 0, 0, 0, "sgd,adam", 0);
+    fixture_add(&s, "batch_norm", SPACE_CATEGORICAL, 0, 0, 0, "true,false", 0);
     space_config c[5];
     hia_error err;
     CHECK(sampler_plan(&s, "random", 3, 4, c, &err) == 0);

@@ -4,38 +4,16 @@
 #include <string.h>
 
 #include "check.h"
-#include "space.h"
-
-static void add(space *s, const char *name, space_type type, double low, double high, int log,
-                const char *choices, int per_layer)
-{
-    space_param p = {0};
-    hia_error err;
-    p.name = strdup(name);
-    p.type = type;
-    p.low = low;
-    p.high = high;
-    p.log = log;
-    p.per_layer = per_layer;
-    p.where = strdup("test.yaml:1:1");
-    if (choices) {
-        char *copy = strdup(choices), *save = NULL;
-        p.choices = calloc(16, sizeof(char *));
-        for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
-            p.choices[p.n_choices++] = strdup(t);
-        free(copy);
-    }
-    CHECK(space_add(s, &p, &err) == 0);
-}
+#include "space_fixture.h"
 
 static space make_space(void)
 {
     space s = {0};
-    add(&s, "conv_layers", SPACE_INT, 1, 4, 0, NULL, 0);
-    add(&s, "filters", SPACE_CATEGORICAL, 0, 0, 0, "8,16,32", 1);
-    add(&s, "learning_rate", SPACE_FLOAT, 1e-4, 1e-1, 1, NULL, 0);
-    add(&s, "optimizer", SPACE_CATEGORICAL, 0, 0, 0, "sgd,adam", 0);
-    add(&s, "dense_units", SPACE_INT, 16, 512, 1, NULL, 0);
+    fixture_add(&s, "conv_layers", SPACE_INT, 1, 4, 0, NULL, 0);
+    fixture_add(&s, "filters", SPACE_CATEGORICAL, 0, 0, 0, "8,16,32", 1);
+    fixture_add(&s, "learning_rate", SPACE_FLOAT, 1e-4, 1e-1, 1, NULL, 0);
+    fixture_add(&s, "optimizer", SPACE_CATEGORICAL, 0, 0, 0, "sgd,adam", 0);
+    fixture_add(&s, "dense_units", SPACE_INT, 16, 512, 1, NULL, 0);
     return s;
 }
 

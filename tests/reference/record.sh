@@ -1,6 +1,8 @@
 #!/bin/sh
 # Records the reference outputs the conformance tests compare hia with. Needs Weka 3.6.14
-# (apt-get install weka), R with psych (apt-get install r-base-core r-cran-psych) and python3.
+# (apt-get install weka), R with psych (apt-get install r-base-core r-cran-psych), python3, and
+# Optuna 3.1 with scikit-learn for Debian's python3 (apt-get install python3-optuna
+# python3-sklearn).
 # Run from the repository root: tests/reference/record.sh
 set -eu
 here=tests/reference
@@ -40,3 +42,8 @@ Rscript -e 'x <- read.csv(commandArgs(TRUE)[1]); n <- names(x)
             sprintf("%.17g", cor(x[[i]], x[[j]], method = "kendall")), "\n")' \
     "$here/agreement/vectors.csv" > "$here/agreement/vectors.R"
 cat "$here/agreement/vectors.R"
+
+# fANOVA: Optuna's trees, bounds and importances, and the tables they were fitted on
+for seed in 1 2; do
+    /usr/bin/python3 "$here/optuna_trees.py" "$here/fanova/trees-$seed.txt" $seed
+done
