@@ -393,6 +393,40 @@ static int by_pair(const void *x, const void *y)
 }
 
 #define FANOVA_TOP_PAIRS 10
+#define MARGINAL_POINTS 20
+
+/* Each hyperparameter's marginal curve (mean and std across trees), on its own scale. */
+static int json_marginals(jsonw *j, const table *t, const forest *f, hia_error *err)
+{
+    double x[FOREST_MAX_LEVELS], mean[FOREST_MAX_LEVELS], std[FOREST_MAX_LEVELS];
+    jsonw_begin_array(j, "marginals");
+    for (int c = 0; c < t->n_cols; c++) {
+        if (fanova_marginal(f, c, MARGINAL_POINTS, x, mean, std, err))
+            return -1;
+        int n = t->cols[c].categorical ? t->cols[c].n_levels : MARGINAL_POINTS;
+        jsonw_begin_object(j, NULL);
+        jsonw_string(j, "name", t->cols[c].name);
+        jsonw_begin_array(j, "x");
+        for (int p = 0; p < n; p++) {
+            if (t->cols[c].categorical)
+                jsonw_string(j, NULL, t->cols[c].levels[p]);
+            else
+                jsonw_number(j, NULL, t->cols[c].log ? exp(x[p]) : x[p]);
+        }
+        jsonw_end_array(j);
+        jsonw_begin_array(j, "mean");
+        for (int p = 0; p < n; p++)
+            jsonw_number(j, NULL, mean[p]);
+        jsonw_end_array(j);
+        jsonw_begin_array(j, "std");
+        for (int p = 0; p < n; p++)
+            jsonw_number(j, NULL, std[p]);
+        jsonw_end_array(j);
+        jsonw_end_object(j);
+    }
+    jsonw_end_array(j);
+    return 0;
+}
 
 /* fANOVA: the main effects ranked, then the strongest interactions; main[] gets the main
    effects for the agreement with N-RReliefF. */
@@ -405,9 +439,10 @@ static int fanova(const table *t, const analyze_args *a, jsonw *j, double *main,
     if (forest_fit(t, &a->forest, &f, err))
         return -1;
     int rc = fanova_decompose(&f, a->has_cutoffs ? a->cutoffs : NULL, &r, err);
-    forest_free(&f);
-    if (rc)
+    if (rc) {
+        forest_free(&f);
         return -1;
+    }
     int *order = malloc(sizeof(int) * (size_t)d), *pairs = malloc(sizeof(int) * (size_t)d * d);
     if (!order || !pairs) {
         free(order);
@@ -458,6 +493,7 @@ static int fanova(const table *t, const analyze_args *a, jsonw *j, double *main,
             jsonw_end_object(j);
         }
         jsonw_end_array(j);
+        rc = json_marginals(j, t, &f, err);
         jsonw_end_object(j);
     } else {
         printf("\nfANOVA: %d trees (%d vary), depth %d, min leaf %d, %.0f%% of the features per "
@@ -476,7 +512,8 @@ static int fanova(const table *t, const analyze_args *a, jsonw *j, double *main,
     free(order);
     free(pairs);
     fanova_result_free(&r);
-    return 0;
+    forest_free(&f);
+    return rc;
 }
 
 static int method_agreement(const double *relief, const double *fanova, int d, jsonw *j,

@@ -72,6 +72,27 @@ int main(void)
     CHECK(r.pair_mean[0 * 3 + 1] < 0.02);
     fanova_result_free(&r);
 
+    /* the marginal of f = x0 follows x0; x1's is flat */
+    {
+        table t;
+        forest f;
+        hia_error err;
+        forest_options o = {.trees = 16, .max_depth = 64, .min_samples_split = 2,
+                            .min_samples_leaf = 1, .max_features = 1, .bootstrap = 1, .seed = 3};
+        double x[10], mean[10], std[10];
+        make(&t, 400, 3, 0, only_first, 9);
+        CHECK(forest_fit(&t, &o, &f, &err) == 0);
+        CHECK(fanova_marginal(&f, 0, 10, x, mean, std, &err) == 0);
+        for (int p = 0; p < 10; p++)
+            CHECK(fabs(mean[p] - x[p]) < 0.1 && std[p] < 0.1);
+        CHECK(x[0] < -0.8 && x[9] > 0.8);
+        CHECK(fanova_marginal(&f, 1, 10, x, mean, std, &err) == 0);
+        for (int p = 1; p < 10; p++)
+            CHECK(fabs(mean[p] - mean[0]) < 0.05);
+        forest_free(&f);
+        table_free(&t);
+    }
+
     decompose(sum_two, 0, &r);
     CHECK(fabs(r.main_mean[0] - 0.5) < 0.08 && fabs(r.main_mean[1] - 0.5) < 0.08);
     CHECK(r.main_mean[2] < 0.03);

@@ -48,6 +48,17 @@ static int popcount(uint64_t x)
     return __builtin_popcountll(x);
 }
 
+/* The full box of every feature: its domain, all levels of a categorical one. */
+static void whole_domain(const forest *f, double *lo, double *hi, uint64_t *mask)
+{
+    for (int j = 0; j < f->d; j++) {
+        lo[j] = f->lo[j];
+        hi[j] = f->hi[j];
+        mask[j] = !f->categorical[j] ? 0 : f->levels[j] == 64 ? ~0ULL
+                                                             : (1ULL << f->levels[j]) - 1;
+    }
+}
+
 static int collect(const forest *f, const forest_tree *t, int node, double *lo, double *hi,
                    uint64_t *mask, const double *cutoffs, boxes *b)
 {
@@ -244,11 +255,7 @@ static int tree_shares(const forest *f, const forest_tree *t, const double *cuto
     *varies = 0;
     if (!c || !lo || !hi || !mask)
         goto done;
-    for (int j = 0; j < d; j++) {
-        lo[j] = f->lo[j];
-        hi[j] = f->hi[j];
-        mask[j] = f->categorical[j] ? (f->levels[j] == 64 ? ~0ULL : (1ULL << f->levels[j]) - 1) : 0;
-    }
+    whole_domain(f, lo, hi, mask);
     if (collect(f, t, 0, lo, hi, mask, cutoffs, &b))
         goto done;
     double mu = 0, var = 0;
@@ -359,4 +366,50 @@ done:
         return hia_fail(err, HIA_EUSER, "fANOVA: no tree varies (is the target constant?)");
     }
     return 0;
+}
+
+static int leaf_covers(const forest *f, const boxes *b, int l, int j, double v)
+{
+    size_t at = (size_t)l * b->d + j;
+    if (f->categorical[j])
+        return (int)((b->mask[at] >> (int)v) & 1);
+    return v >= b->lo[at] && (v < b->hi[at] || (v == f->hi[j] && b->hi[at] == f->hi[j]));
+}
+
+int fanova_marginal(const forest *f, int j, int points, double *x, double *mean, double *std,
+                    hia_error *err)
+{
+    int d = f->d, n = f->categorical[j] ? f->levels[j] : points;
+    double *lo = malloc(sizeof(double) * (size_t)d), *hi = malloc(sizeof(double) * (size_t)d);
+    uint64_t *mask = malloc(sizeof(uint64_t) * (size_t)d);
+    double *values = calloc((size_t)n * (size_t)f->n_trees, sizeof(double));
+    int rc = lo && hi && mask && values && n > 0 ? 0 : -1;
+    for (int p = 0; p < n; p++) /* a numeric domain's cell midpoints */
+        x[p] = f->categorical[j] ? p : f->lo[j] + (p + 0.5) * (f->hi[j] - f->lo[j]) / n;
+    for (int k = 0; !rc && k < f->n_trees; k++) {
+        boxes b = {.d = d};
+        whole_domain(f, lo, hi, mask);
+        rc = collect(f, &f->trees[k], 0, lo, hi, mask, NULL, &b);
+        for (int l = 0; !rc && l < b.n; l++) {
+            double u = b.value[l] * b.weight[l] / b.frac[(size_t)l * d + j];
+            for (int p = 0; p < n; p++)
+                if (leaf_covers(f, &b, l, j, x[p]))
+                    values[(size_t)p * f->n_trees + k] += u;
+        }
+        boxes_free(&b);
+    }
+    for (int p = 0; !rc && p < n; p++) {
+        double sum = 0, sq = 0;
+        for (int k = 0; k < f->n_trees; k++)
+            sum += values[(size_t)p * f->n_trees + k];
+        mean[p] = sum / f->n_trees;
+        for (int k = 0; k < f->n_trees; k++)
+            sq += pow(values[(size_t)p * f->n_trees + k] - mean[p], 2);
+        std[p] = sqrt(sq / f->n_trees);
+    }
+    free(lo);
+    free(hi);
+    free(mask);
+    free(values);
+    return rc ? hia_fail(err, HIA_EINTERNAL, "out of memory in fANOVA's marginal") : 0;
 }

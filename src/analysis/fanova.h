@@ -24,4 +24,11 @@ typedef struct fanova_result {
 int fanova_decompose(const forest *f, const double *cutoffs, fanova_result *r, hia_error *err);
 void fanova_result_free(fanova_result *r);
 
+/* The marginal prediction of feature j (the forest's mean prediction with every other feature
+   averaged over its domain), at `points` evenly spaced values of a numeric feature's domain or
+   at each level of a categorical one (points is then the number of levels): x gets the values
+   (on the feature's scale: log where log), mean and std their marginal across trees. */
+int fanova_marginal(const forest *f, int j, int points, double *x, double *mean, double *std,
+                    hia_error *err);
+
 #endif

@@ -36,6 +36,7 @@ echo "$icc" | grep -q '"type":"ICC3","icc":0.7148407148407' || fail "ICC3 is not
 fa=$("$HIA" analyze "$REF/relief/grid.csv" --method fanova --trees 16 --json) || fail "fanova exited $?"
 echo "$fa"
 echo "$fa" | grep -q '"main":\[{"name":"conv_layers","rank":1' || fail "fANOVA does not rank conv_layers first"
+echo "$fa" | grep -q '"marginals":\[{"name":"conv_layers","x":\[0.625' || fail "no marginal curves"
 [ "$(echo "$fa" | grep -o '"a":"[a-z_]*","b"' | wc -l)" = 10 ] || fail "not 10 pairwise interactions"
 "$HIA" analyze "$REF/relief/grid.csv" --method fanova --trees 8 | grep -q "^strongest interactions:" \
     || fail "fANOVA text lacks the interactions"
