@@ -93,4 +93,11 @@ printf 'a,accuracy\n1,0.5\n2,failed\n3,0.7\n4,\n5,0.9\n' > some.csv
 "$HIA" analyze some.csv --method nrrelieff --bootstrap 0 --neighbours 2 | \
     grep -q "3 trials, target accuracy (2 left out" || fail "failed rows not counted"
 expect_fail "--target nope: no such column" some.csv --target nope
+# a constant column and a categorical of one level: importance 0 from both methods, no NaN
+awk 'BEGIN { print "a,b,c,accuracy"; for (i = 0; i < 30; i++) printf "%d,7,x,%g\n", i % 5, (i % 5) / 10 + (i % 3) / 100 }' > flat2.csv
+flat=$("$HIA" analyze flat2.csv --bootstrap 5 --subsamples 3 --fraction 0.9 --trees 8 --json) || \
+    fail "constant columns: exit $?"
+echo "$flat" | grep -q 'nan\|null' && fail "constant columns give NaN: $flat"
+echo "$flat" | grep -q '"name":"b","rank":[0-9]*,"raw":0,"importance":0' || fail "constant b not 0"
+echo "$flat" | grep -q '"name":"c","rank":[0-9]*,"importance":0,' || fail "one-level c not 0 in fANOVA"
 expect_fail "unknown option --neighbors" some.csv --neighbors 3
