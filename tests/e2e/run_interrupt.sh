@@ -1,4 +1,4 @@
-# Interruptions: SIGINT stops a sweep cleanly (running trials go back to pending), a trial
+# Interruptions: SIGINT and SIGTERM stop a sweep cleanly (running trials go back to pending), a trial
 # process killed by the kernel is recorded as a failure and retried, and the sweep continues
 # to the end.
 . "$2"
@@ -20,15 +20,34 @@ grep -q "stopped by SIGINT" run.log || fail "SIGINT: no message: $(cat run.log)"
 st=$("$HIA" status e.yaml --json)
 [ "$(echo "$st" | json_get running)" = 0 ] || fail "SIGINT left trials running: $st"
 
+# SIGTERM likewise, with 143
+"$HIA" run e.yaml -j 2 > term.log 2>&1 &
+pid=$!
+i=0
+until [ "$("$HIA" status e.yaml --json 2>/dev/null | json_get running)" != 0 ]; do
+    i=$((i + 1)); [ $i -lt 200 ] || fail "no trial started after SIGINT"; sleep 0.05
+done
+kill -TERM $pid
+set +e
+wait $pid
+rc=$?
+set -e
+[ "$rc" = 143 ] || fail "SIGTERM: exit status $rc, expected 143 ($(cat term.log))"
+grep -q "stopped by SIGTERM" term.log || fail "SIGTERM: no message"
+[ "$("$HIA" status e.yaml --json | json_get running)" = 0 ] || fail "SIGTERM left trials running"
+
 # a trial's process dies (as under the OOM killer): recorded, retried, the sweep goes on
 "$HIA" run e.yaml -j 1 > run2.log 2>&1 &
 pid=$!
-i=0
-until child=$(pgrep -P $pid); do
-    i=$((i + 1)); [ $i -lt 200 ] || fail "no trial process"; sleep 0.05
+killed=0
+while [ $killed = 0 ]; do
+    kill -0 $pid 2>/dev/null || fail "the sweep ended before a trial could be killed"
+    child=$(pgrep -P $pid | head -n 1 || true)
+    if [ -n "$child" ] && kill -KILL "$child" 2>/dev/null; then
+        killed=1
+    fi
+    sleep 0.02
 done
-sleep 0.3
-kill -KILL $child
 wait $pid || fail "the sweep did not survive a killed trial: $(cat run2.log)"
 cat run2.log
 grep -q "killed by signal 9" run2.log || fail "the kill is not reported"
