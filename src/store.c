@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 
 struct store {
     sqlite3 *db;
@@ -56,6 +57,21 @@ static int exec(store *s, const char *sql, hia_error *err)
         return -1;
     }
     return 0;
+}
+
+/* Switching to WAL needs a moment alone with the file, and SQLite answers "busy" at once
+   instead of waiting when another process opens the store at the same time: retry. */
+static int exec_when_free(store *s, const char *sql, hia_error *err)
+{
+    for (int tries = 0;; tries++) {
+        int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            return 0;
+        if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || tries >= 3000)
+            return db_fail(s, err, "cannot set up the store");
+        struct timespec pause = {0, 10 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
 }
 
 static int prepare(store *s, const char *sql, sqlite3_stmt **st, hia_error *err)
@@ -114,8 +130,8 @@ int store_open(const char *path, store **out, hia_error *err)
         return -1;
     }
     sqlite3_busy_timeout(s->db, 30000);
-    if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
-             err) ||
+    if (exec_when_free(s, "PRAGMA journal_mode=WAL", err) ||
+        exec(s, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err) ||
         exec(s, "BEGIN IMMEDIATE", err) || exec(s, schema, err) || check_version(s, err) ||
         exec(s, "COMMIT", err)) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
