@@ -342,14 +342,30 @@ static void run_child(runner *r, const store_claimed *c, const dataset_splits *d
     _exit(ok ? 0 : 4);
 }
 
+static void report(runner *r, const child *k, const char *what);
+
+/* Starts a claimed trial's process: 0, or 1 when this trial cannot be built (recorded as
+   failed for good: its configuration will never make a valid network), or -1. */
 static int start_trial(runner *r, const store_claimed *c, hia_error *err)
 {
     char dir[4200], path[4300];
     char *cfg_text = NULL;
     netgen_params np;
     const dataset_splits *data = trial_data(r, c->dataset, err);
-    if (!data || trial_network(r, c->id, data, &cfg_text, &np, err))
+    if (!data)
         return -1;
+    if (trial_network(r, c->id, data, &cfg_text, &np, err)) {
+        hia_error local;
+        if (err->status != HIA_EUSER)
+            return -1;
+        if (store_fail(r->db, c->id, r->worker, err->msg, 1, &local)) {
+            *err = local;
+            return -1;
+        }
+        child k = {.claim = *c};
+        report(r, &k, err->msg);
+        return 1;
+    }
     trial_dir(r, c->id, dir, sizeof(dir));
     snprintf(path, sizeof(path), "%s/net.cfg", dir);
     FILE *f = NULL;
@@ -559,7 +575,8 @@ static int sweep(runner *r, hia_error *err)
                 exhausted = 1;
                 break;
             }
-            if (start_trial(r, &c, err)) {
+            int started = start_trial(r, &c, err);
+            if (started < 0) {
                 hia_error ignore;
                 store_release(r->db, c.id, r->worker, &ignore);
                 return -1;

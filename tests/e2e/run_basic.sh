@@ -36,3 +36,13 @@ set -e
 [ "$rc" = 1 ] || fail "a changed experiment: exit status $rc"
 grep -q "changed: seed, space.dropout" err.txt || fail "changed keys not listed: $(cat err.txt)"
 [ ! -e models/e2e-run/1 ] || fail "keep: none left the trial's files"
+
+# a configuration that makes no valid network (an even kernel) fails for good, with the reason;
+# the others run
+sed 's/^  kernel_size:   3/  kernel_size:   {type: categorical, choices: [3, 4]}/; s/^experiment: e2e-run/experiment: even/' \
+    e.yaml > even.yaml
+"$HIA" run even.yaml -j 2 > even.log 2>&1 || fail "a sweep with an unbuildable trial: $(cat even.log)"
+"$HIA" export results/even.sqlite > even.csv
+csv_column even.csv status | grep -q -x failed || fail "no trial failed"
+grep -q "kernel_size=4: must be odd" even.csv || fail "the reason is not recorded"
+csv_column even.csv status | grep -q -x done || fail "no trial ran"
