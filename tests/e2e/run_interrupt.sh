@@ -4,37 +4,27 @@
 . "$2"
 cd "$WORK"
 write_run_config e.yaml 4
-"$HIA" run e.yaml -j 2 > run.log 2>&1 &
-pid=$!
-i=0
-until [ "$("$HIA" status e.yaml --json 2>/dev/null | json_get running)" = 2 ]; do
-    i=$((i + 1)); [ $i -lt 200 ] || fail "no trial started"; sleep 0.05
-done
-kill -INT $pid
-set +e
-wait $pid
-rc=$?
-set -e
-[ "$rc" = 130 ] || fail "SIGINT: exit status $rc, expected 130"
-grep -q "stopped by SIGINT" run.log || fail "SIGINT: no message: $(cat run.log)"
-st=$("$HIA" status e.yaml --json)
-[ "$(echo "$st" | json_get running)" = 0 ] || fail "SIGINT left trials running: $st"
-
-# SIGTERM likewise, with 143
-"$HIA" run e.yaml -j 2 > term.log 2>&1 &
-pid=$!
-i=0
-until [ "$("$HIA" status e.yaml --json 2>/dev/null | json_get running)" != 0 ]; do
-    i=$((i + 1)); [ $i -lt 200 ] || fail "no trial started after SIGINT"; sleep 0.05
-done
-kill -TERM $pid
-set +e
-wait $pid
-rc=$?
-set -e
-[ "$rc" = 143 ] || fail "SIGTERM: exit status $rc, expected 143 ($(cat term.log))"
-grep -q "stopped by SIGTERM" term.log || fail "SIGTERM: no message"
-[ "$("$HIA" status e.yaml --json | json_get running)" = 0 ] || fail "SIGTERM left trials running"
+# stop_with SIGNAL STATUS: a sweep with trials running stops on SIGNAL with STATUS, says so,
+# and leaves no trial running
+stop_with() {
+    "$HIA" run e.yaml -j 2 > "$1.log" 2>&1 &
+    pid=$!
+    i=0
+    until [ "$("$HIA" status e.yaml --json 2>/dev/null | json_get running)" = 2 ]; do
+        i=$((i + 1)); [ $i -lt 200 ] || fail "$1: no trials started"; sleep 0.05
+    done
+    kill -"$1" $pid
+    set +e
+    wait $pid
+    rc=$?
+    set -e
+    [ "$rc" = "$2" ] || fail "SIG$1: exit status $rc, expected $2 ($(cat "$1.log"))"
+    grep -q "stopped by SIG$1" "$1.log" || fail "SIG$1: no message: $(cat "$1.log")"
+    st=$("$HIA" status e.yaml --json)
+    [ "$(echo "$st" | json_get running)" = 0 ] || fail "SIG$1 left trials running: $st"
+}
+stop_with INT 130
+stop_with TERM 143
 
 # a trial's process dies (as under the OOM killer): recorded, retried, the sweep goes on
 "$HIA" run e.yaml -j 1 > run2.log 2>&1 &
