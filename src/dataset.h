@@ -1,40 +1,30 @@
-/* dataset: dataset descriptors (datasets/NAME.yaml), loaders (IDX, raw or gzip), and the
-   deterministic, stratified subsets and splits an experiment trains on. Pixels stay uint8 in
-   memory, channel-major per image (Darknet's layout), and become floats in [0,1] one batch
-   at a time. */
+/* dataset: images in memory and the splits an experiment trains on. Loads a described
+   dataset through its format's loader (formats/), then draws deterministic, stratified
+   train, validation and test sets. Pixels stay uint8 in memory, channel-major per image
+   (Darknet's layout), and become floats in [0,1] one image at a time. */
 #ifndef HIA_DATASET_H
 #define HIA_DATASET_H
 
 #include <stdint.h>
 
 #include "config.h"
+#include "descriptor.h"
 #include "error.h"
 
 typedef struct dataset_images {
     int n, width, height, channels, classes;
     uint8_t *pixels;  /* n * channels * height * width */
     uint16_t *labels; /* n, each < classes */
+    char **names;     /* classes names when the files carry them (image folders), else NULL */
 } dataset_images;
-
-typedef struct dataset_desc {
-    char *name;
-    char *format;     /* idx */
-    char *dir;        /* where the files are */
-    char *train_images, *train_labels, *test_images, *test_labels;
-    int width, height, channels, classes;
-} dataset_desc;
 
 typedef struct dataset_splits {
     dataset_images train, validation, test;
 } dataset_splits;
 
-/* Folder of descriptors: $HIA_DATASETS, else the source tree's datasets/. */
-const char *dataset_dir(void);
-/* 1 when a descriptor NAME.yaml exists, else 0. */
-int dataset_exists(const char *name);
-int dataset_desc_load(const char *name, dataset_desc *d, hia_error *err);
-void dataset_desc_free(dataset_desc *d);
-
+/* Loads one official split ("train" or "test") of a described dataset, shape checked. */
+int dataset_load_split(const dataset_desc *desc, const char *split, dataset_images *out,
+                       hia_error *err);
 /* Reads an IDX image file and its label file (each raw or gzip); labels must be < classes. */
 int dataset_load_idx(const char *images, const char *labels, int classes, dataset_images *out,
                      hia_error *err);

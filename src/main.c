@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "analyze.h"
+#include "datasets_cmd.h"
 #include "config.h"
 #include "dataset.h"
 #include "error.h"
@@ -501,9 +502,11 @@ int main(int argc, char **argv)
         printf("hia %s (Darknet with %d hia patches)\n", HIA_VERSION, HIA_DARKNET_PATCHES);
         return 0;
     }
-    if (!strcmp(argv[1], "analyze")) {
-        if (analyze_command(argc - 2, argv + 2, &err)) {
-            fprintf(stderr, "hia analyze: %s\n", err.msg);
+    if (!strcmp(argv[1], "analyze") || !strcmp(argv[1], "datasets")) {
+        int rc = argv[1][0] == 'a' ? analyze_command(argc - 2, argv + 2, &err)
+                                   : datasets_command(argc - 2, argv + 2, &err);
+        if (rc) {
+            fprintf(stderr, "hia %s: %s\n", argv[1], err.msg);
             return err.status ? err.status : HIA_EINTERNAL;
         }
         return 0;

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -117,7 +118,7 @@ static void test_idx(void)
     memcpy(buf, lab, nl);
     buf[8 + 2] = 7;
     write_file("labbad", buf, nl, 0);
-    expect_fail("img", "labbad", 3, "/labbad", "label 7 of item 2 (byte 10) is out of range");
+    expect_fail("img", "labbad", 3, "/labbad", "label 7 of image 2 (byte 10) is out of range");
     write_file("empty", buf, 0, 0);
     expect_fail("empty", "lab", 3, "/empty", "truncated");
     expect_fail("missing", "lab", 3, "/missing", "cannot open");
@@ -212,6 +213,64 @@ static void test_subsets(void)
     dataset_splits_free(&a);
 }
 
+/* A descriptor with one line changed must fail naming the file, line and what is wrong. */
+static void expect_desc_fail(const char *name, const char *body, const char *what)
+{
+    char path[512], text[1024];
+    dataset_desc d;
+    hia_error err = {0};
+    snprintf(text, sizeof(text), "name: %s\npath: %s\nshape: {width: 2, height: 2, channels: 1}\n"
+             "classes: [a, b]\n%s", name, dir, body);
+    snprintf(path, sizeof(path), "%s/%s.yaml", dir, name);
+    CHECK(write_text(path, text) == 0);
+    CHECK(dataset_desc_load(name, &d, &err) == -1);
+    CHECK_MSG(err.msg, path, what);
+}
+
+static void test_descriptors(void)
+{
+    expect_desc_fail("d1", "format: png\ntrain: x\ntest: y\n", "format 'png' is not known");
+    expect_desc_fail("d2", "format: idx\ntrain: [a, b, c]\ntest: {images: a, labels: b}\n",
+                     ":6:8: 'train': format idx takes images and labels IDX files");
+    expect_desc_fail("d3", "format: svhn\ntrain: {images: a, labels: b}\ntest: t.mat\n",
+                     "format svhn takes one SVHN format-2 .mat file, not images and labels");
+    expect_desc_fail("d4", "format: idx\nlabel: coarse\ntrain: {images: a, labels: b}\n"
+                     "test: {images: a, labels: b}\n", ":6:8: 'label' is for format cifar100");
+    expect_desc_fail("d5", "format: mnist-json\ntrain: d\ntest: d\n",
+                     "needs 'train_fraction'");
+    expect_desc_fail("d6", "format: cifar10\ntrain: [a]\ntest: [b]\n"
+                     "files: [{name: a, sha256: abc}]\n", "64 lower-case hex digits");
+    expect_desc_fail("d7", "format: cifar10\ntrain: [a]\ntest: [b]\n"
+                     "fetch: [{url: 'file:///x', name: a, size: 3}]\n", "'fetch' needs 'sha256'");
+    expect_desc_fail("d8", "format: cifar10\ntrain: [a]\ntest: [b]\n"
+                     "files: [{name: ../../etc/passwd}]\n", "a path inside the dataset's folder");
+}
+
+/* The whole of Fashion-MNIST, drawn into splits, stays under 100 MB resident. */
+static void test_memory(void)
+{
+    struct rusage ru;
+    dataset_splits s;
+    hia_error err = {0};
+    char *old = getenv("HIA_DATASETS") ? strdup(getenv("HIA_DATASETS")) : NULL;
+    unsetenv("HIA_DATASETS");
+    config_dataset cd = {.name = "fashion-mnist", .train = 50000, .validation = 10000,
+                         .where = "t"};
+    if (dataset_prepare(&cd, 3, &s, &err)) {
+        fprintf(stderr, "fashion-mnist: %s\n", err.msg);
+        check_failures++;
+    } else {
+        CHECK(s.train.n == 50000 && s.validation.n == 10000 && s.test.n == 10000);
+        CHECK(getrusage(RUSAGE_SELF, &ru) == 0);
+        fprintf(stderr, "fashion-mnist resident: peak %ld kB\n", ru.ru_maxrss);
+        CHECK(ru.ru_maxrss < 100 * 1024);
+        dataset_splits_free(&s);
+    }
+    if (old)
+        setenv("HIA_DATASETS", old, 1);
+    free(old);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof(dir), "/tmp/hia-test-dataset-XXXXXX");
@@ -220,6 +279,8 @@ int main(void)
     setenv("HIA_DATASETS", dir, 1);
     test_idx();
     test_subsets();
+    test_descriptors();
+    test_memory();
     char cmd[600];
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
     CHECK(system(cmd) == 0);

@@ -16,6 +16,7 @@ static char ckpt[300];
 /* Four classes of 8x8 images: a bright quadrant per class, plus noise. */
 static void make_images(dataset_images *d, int n, unsigned seed)
 {
+    memset(d, 0, sizeof(*d));
     d->n = n;
     d->width = d->height = 8;
     d->channels = 1;

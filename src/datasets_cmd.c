@@ -1,0 +1,334 @@
+#include "datasets_cmd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "datafiles.h"
+#include "dataset.h"
+#include "formats/format.h"
+#include "jsonw.h"
+
+const char datasets_usage[] =
+    "usage: hia datasets list [--json]\n"
+    "       hia datasets check [NAME...] [--json]\n"
+    "       hia datasets fetch NAME [--mirror URL]\n"
+    "       hia datasets inspect PATH [--format F] [--json]\n"
+    "\n"
+    "  list      the described datasets (datasets/*.yaml, or $HIA_DATASETS) and whether their\n"
+    "            files are present\n"
+    "  check     each recorded file against its size and sha256 (all datasets, or NAME...);\n"
+    "            exit status 1 when a present file is damaged or a named dataset is missing\n"
+    "  fetch     download NAME's files (needs internet, or --mirror), check them, unpack\n"
+    "  inspect   count, shape, channels, classes and per-class counts of a dataset file or\n"
+    "            folder; the format is guessed from the name unless --format F is given\n"
+    "            (formats: idx, cifar10, cifar100, stl10, svhn, imagefolder, mnist-json)\n"
+    "  --mirror URL  fetch from URL/<file name> instead of each file's own address\n";
+
+typedef struct ds_args {
+    const char *verb, *format, *mirror;
+    const char **names;
+    int n_names, json;
+} ds_args;
+
+static int parse(int argc, char **argv, ds_args *a, hia_error *err)
+{
+    memset(a, 0, sizeof(*a));
+    if (!(a->names = calloc((size_t)argc + 1, sizeof(char *))))
+        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    for (int i = 0; i < argc; i++) {
+        const char *s = argv[i];
+        if (!strcmp(s, "--json")) {
+            a->json = 1;
+        } else if (!strcmp(s, "--format") || !strcmp(s, "--mirror")) {
+            if (i + 1 >= argc)
+                return hia_fail(err, HIA_EUSER, "%s needs a value", s);
+            *(s[2] == 'f' ? &a->format : &a->mirror) = argv[++i];
+        } else if (s[0] == '-' && s[1]) {
+            return hia_fail(err, HIA_EUSER, "unknown option '%s' (see --help)", s);
+        } else if (!a->verb) {
+            a->verb = s;
+        } else {
+            a->names[a->n_names++] = s;
+        }
+    }
+    if (!a->verb)
+        return hia_fail(err, HIA_EUSER, "missing list, check, fetch or inspect (see --help)");
+    return 0;
+}
+
+static const char *status_of(const dataset_desc *d)
+{
+    if (datafiles_present(d))
+        return "present";
+    return d->n_fetch ? "missing (hia datasets fetch)" : "missing";
+}
+
+static int cmd_list(const ds_args *a, hia_error *err)
+{
+    char **names;
+    int n, rc = 0;
+    jsonw j;
+    if (dataset_names(&names, &n, err))
+        return -1;
+    if (a->json) {
+        jsonw_init(&j, stdout);
+        jsonw_begin_array(&j, NULL);
+    } else {
+        printf("%-16s %-11s %-10s %7s  %s\n", "name", "format", "shape", "classes", "files");
+    }
+    for (int i = 0; i < n && !rc; i++) {
+        dataset_desc d;
+        if ((rc = dataset_desc_load(names[i], &d, err)))
+            break;
+        int present = datafiles_present(&d);
+        if (a->json) {
+            jsonw_begin_object(&j, NULL);
+            jsonw_string(&j, "name", d.name);
+            jsonw_string(&j, "format", d.format);
+            jsonw_int(&j, "width", d.width);
+            jsonw_int(&j, "height", d.height);
+            jsonw_int(&j, "channels", d.channels);
+            jsonw_int(&j, "classes", d.classes);
+            jsonw_bool(&j, "present", present);
+            jsonw_bool(&j, "fetchable", d.n_fetch > 0);
+            jsonw_string(&j, "path", d.dir);
+            jsonw_end_object(&j);
+        } else {
+            char shape[32];
+            snprintf(shape, sizeof(shape), "%dx%dx%d", d.width, d.height, d.channels);
+            printf("%-16s %-11s %-10s %7d  %s\n", d.name, d.format, shape, d.classes,
+                   status_of(&d));
+            if (!present && d.install)
+                printf("%-16s %s\n", "", d.install);
+        }
+        dataset_desc_free(&d);
+    }
+    if (a->json && !rc) {
+        jsonw_end_array(&j);
+        putchar('\n');
+    }
+    for (int i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
+/* Checks one dataset; *bad counts damaged files (and missing ones when required). */
+static int check_one(const char *name, int required, jsonw *j, int *bad, hia_error *err)
+{
+    dataset_desc d;
+    char problem[256];
+    if (dataset_desc_load(name, &d, err))
+        return -1;
+    int present = datafiles_present(&d), rc = 0;
+    if (j) {
+        jsonw_begin_object(j, NULL);
+        jsonw_string(j, "name", d.name);
+        jsonw_bool(j, "present", present);
+        jsonw_begin_array(j, "files");
+    } else {
+        printf("%s: %s\n", d.name, present ? "present" : status_of(&d));
+    }
+    if (!present && required)
+        (*bad)++;
+    for (int i = 0; i < d.n_files && !rc; i++) {
+        int state = datafiles_check(&d, &d.files[i], problem, sizeof(problem), err);
+        if (state < 0) {
+            rc = -1;
+            break;
+        }
+        if (state == FILE_BAD || (state == FILE_MISSING && (present || required)))
+            (*bad)++;
+        if (j) {
+            jsonw_begin_object(j, NULL);
+            jsonw_string(j, "name", d.files[i].name);
+            jsonw_string(j, "state", state == FILE_OK ? "ok" : state == FILE_BAD ? "bad"
+                                                                                : "missing");
+            jsonw_string(j, "detail", problem);
+            jsonw_end_object(j);
+        } else if (present || required || state != FILE_MISSING) {
+            printf("  %-48s %s\n", d.files[i].name, problem);
+        }
+    }
+    if (j) {
+        jsonw_end_array(j);
+        jsonw_end_object(j);
+    }
+    dataset_desc_free(&d);
+    return rc;
+}
+
+static int cmd_check(const ds_args *a, hia_error *err)
+{
+    char **names = (char **)a->names;
+    int n = a->n_names, bad = 0, rc = 0, own = 0;
+    jsonw j;
+    if (n == 0) {
+        if (dataset_names(&names, &n, err))
+            return -1;
+        own = 1;
+    }
+    if (a->json) {
+        jsonw_init(&j, stdout);
+        jsonw_begin_array(&j, NULL);
+    }
+    for (int i = 0; i < n && !rc; i++)
+        rc = check_one(names[i], !own, a->json ? &j : NULL, &bad, err);
+    if (a->json && !rc) {
+        jsonw_end_array(&j);
+        putchar('\n');
+    }
+    for (int i = 0; own && i < n; i++)
+        free(names[i]);
+    if (own)
+        free(names);
+    if (!rc && bad)
+        rc = hia_fail(err, HIA_EUSER, "%d file%s missing or damaged", bad, bad == 1 ? "" : "s");
+    return rc;
+}
+
+static int cmd_fetch(const ds_args *a, hia_error *err)
+{
+    dataset_desc d;
+    if (a->n_names != 1)
+        return hia_fail(err, HIA_EUSER, "fetch takes one dataset name");
+    if (dataset_desc_load(a->names[0], &d, err))
+        return -1;
+    int rc = datafiles_fetch(&d, a->mirror, stderr, err);
+    dataset_desc_free(&d);
+    return rc;
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), k = strlen(tail);
+    return n >= k && !strcmp(s + n - k, tail);
+}
+
+/* The format a path's name suggests, and the second file it pairs with. */
+static const char *guess_format(const char *path, char *pair, size_t len, hia_error *err)
+{
+    struct stat st;
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    char *at;
+    snprintf(pair, len, "%s", path);
+    if (stat(path, &st) != 0) {
+        hia_fail(err, HIA_EUSER, "%s: cannot open", path);
+        return NULL;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        char probe[4200];
+        snprintf(probe, sizeof(probe), "%s/0.json", path);
+        return stat(probe, &st) == 0 ? "mnist-json" : "imagefolder";
+    }
+    if ((at = strstr(pair + (base - path), "images-idx3"))) {
+        memcpy(at, "labels-idx1", 11);
+        return "idx";
+    }
+    if (ends_with(path, ".mat"))
+        return "svhn";
+    if (ends_with(path, "_X.bin")) {
+        pair[strlen(pair) - 5] = 'y';
+        return "stl10";
+    }
+    if (ends_with(path, ".bin"))
+        return st.st_size % 3073 == 0 || st.st_size % 3074 ? "cifar10" : "cifar100";
+    hia_fail(err, HIA_EUSER, "%s: cannot tell the format from the name; give --format (%s)", path,
+             format_names());
+    return NULL;
+}
+
+static void print_inspect(const char *path, const char *format, const dataset_images *d,
+                          int json)
+{
+    long *count = calloc((size_t)(d->classes ? d->classes : 1), sizeof(long));
+    for (int i = 0; count && i < d->n; i++)
+        count[d->labels[i]]++;
+    if (json) {
+        jsonw j;
+        jsonw_init(&j, stdout);
+        jsonw_begin_object(&j, NULL);
+        jsonw_string(&j, "path", path);
+        jsonw_string(&j, "format", format);
+        jsonw_int(&j, "count", d->n);
+        jsonw_int(&j, "width", d->width);
+        jsonw_int(&j, "height", d->height);
+        jsonw_int(&j, "channels", d->channels);
+        jsonw_int(&j, "classes", d->classes);
+        jsonw_begin_array(&j, "per_class");
+        for (int k = 0; count && k < d->classes; k++)
+            jsonw_int(&j, NULL, count[k]);
+        jsonw_end_array(&j);
+        if (d->names) {
+            jsonw_begin_array(&j, "class_names");
+            for (int k = 0; k < d->classes; k++)
+                jsonw_string(&j, NULL, d->names[k]);
+            jsonw_end_array(&j);
+        }
+        jsonw_end_object(&j);
+        putchar('\n');
+    } else {
+        printf("%s: %s, %d images, %dx%d, %d channel%s, %d classes\n", path, format, d->n,
+               d->width, d->height, d->channels, d->channels == 1 ? "" : "s", d->classes);
+        for (int k = 0; count && k < d->classes; k++)
+            printf("  class %-4d %-24s %ld\n", k, d->names ? d->names[k] : "", count[k]);
+    }
+    free(count);
+}
+
+static int cmd_inspect(const ds_args *a, hia_error *err)
+{
+    char pair[4096];
+    dataset_images d = {0};
+    if (a->n_names != 1)
+        return hia_fail(err, HIA_EUSER, "inspect takes one path");
+    const char *path = a->names[0];
+    const char *format = a->format;
+    const char *guessed = guess_format(path, pair, sizeof(pair), err);
+    if (!format && !guessed)
+        return -1;
+    if (!format)
+        format = guessed;
+    const format_info *fmt = format_find(format);
+    if (!fmt)
+        return hia_fail(err, HIA_EUSER, "unknown format '%s' (known: %s)", format,
+                        format_names());
+    if (fmt->min_files == 2 && (!guessed || !strcmp(pair, path)))
+        return hia_fail(err, HIA_EUSER, "%s: format %s takes %s; cannot find the second file "
+                        "from the name", path, format, fmt->files);
+    const char *files[] = {path, pair};
+    format_request req = {.files = files, .n_files = fmt->min_files};
+    int rc = fmt->load(&req, &d, err);
+    if (!rc)
+        print_inspect(path, format, &d, a->json);
+    dataset_images_free(&d);
+    return rc;
+}
+
+int datasets_command(int argc, char **argv, hia_error *err)
+{
+    ds_args a;
+    for (int i = 0; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(datasets_usage, stdout);
+            return 0;
+        }
+    int rc = parse(argc, argv, &a, err);
+    if (!rc) {
+        if (!strcmp(a.verb, "list"))
+            rc = cmd_list(&a, err);
+        else if (!strcmp(a.verb, "check"))
+            rc = cmd_check(&a, err);
+        else if (!strcmp(a.verb, "fetch"))
+            rc = cmd_fetch(&a, err);
+        else if (!strcmp(a.verb, "inspect"))
+            rc = cmd_inspect(&a, err);
+        else
+            rc = hia_fail(err, HIA_EUSER, "unknown action '%s' (list, check, fetch, inspect)",
+                          a.verb);
+    }
+    free(a.names);
+    return rc;
+}
