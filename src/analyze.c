@@ -5,13 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/agreement.h"
-#include "analysis/fanova.h"
-#include "analysis/icc.h"
-#include "analysis/relief.h"
+#include "analysis/summary.h"
 #include "analysis/table.h"
 #include "jsonw.h"
-#include "rng.h"
 #include "store.h"
 #include "yamldoc.h"
 
@@ -44,11 +40,8 @@ const char analyze_usage[] =
 
 typedef struct analyze_args {
     const char *input, *method, *target, *dataset, *categorical, *log, *exclude;
-    int pooled, layers, json, bootstrap, subsamples, has_cutoffs;
-    double fraction, cutoffs[2];
-    uint64_t seed;
-    relief_options relief;
-    forest_options forest;
+    int pooled, layers, json;
+    summary_options o;
 } analyze_args;
 
 static int value_of(int argc, char **argv, int *i, const char **out, hia_error *err)
@@ -87,14 +80,7 @@ static int parse(int argc, char **argv, analyze_args *a, hia_error *err)
 {
     memset(a, 0, sizeof(*a));
     a->method = "all";
-    a->bootstrap = 50;
-    a->subsamples = 10;
-    a->fraction = 0.5;
-    a->seed = 1;
-    a->relief = (relief_options){.neighbours = 10, .rank_weighting = 1, .sigma = 2};
-    a->forest = (forest_options){.trees = 64, .max_depth = 64, .min_samples_split = 2,
-                                 .min_samples_leaf = 1, .max_features = 1, .bootstrap = 1,
-                                 .seed = 1};
+    a->o = summary_defaults();
     for (int i = 0; i < argc; i++) {
         const char *s = argv[i], *v = NULL;
         double x;
@@ -123,54 +109,54 @@ static int parse(int argc, char **argv, analyze_args *a, hia_error *err)
             a->json = 1;
         } else if (!strcmp(s, "--neighbours")) {
             rc = number_of(argc, argv, &i, 1, 1e6, &x, err);
-            a->relief.neighbours = (int)x;
+            a->o.relief.neighbours = (int)x;
         } else if (!strcmp(s, "--weighting")) {
-            rc = choice_of(argc, argv, &i, "equal", "rank", &a->relief.rank_weighting, err);
+            rc = choice_of(argc, argv, &i, "equal", "rank", &a->o.relief.rank_weighting, err);
         } else if (!strcmp(s, "--sigma")) {
-            rc = number_of(argc, argv, &i, 1e-9, 1e9, &a->relief.sigma, err);
+            rc = number_of(argc, argv, &i, 1e-9, 1e9, &a->o.relief.sigma, err);
         } else if (!strcmp(s, "--distance")) {
-            rc = choice_of(argc, argv, &i, "manhattan", "euclidean", &a->relief.euclidean, err);
+            rc = choice_of(argc, argv, &i, "manhattan", "euclidean", &a->o.relief.euclidean, err);
         } else if (!strcmp(s, "--ties")) {
-            rc = choice_of(argc, argv, &i, "weka", "sorted", &a->relief.sorted_ties, err);
+            rc = choice_of(argc, argv, &i, "weka", "sorted", &a->o.relief.sorted_ties, err);
         } else if (!strcmp(s, "--iterations")) {
             rc = value_of(argc, argv, &i, &v, err);
             long m = 0;
             if (!rc && strcmp(v, "all") && (parse_long(v, &m) || m < 1))
                 rc = hia_fail(err, HIA_EUSER, "--iterations %s: expected all or a count", v);
-            a->relief.iterations = m;
+            a->o.relief.iterations = m;
         } else if (!strcmp(s, "--bootstrap")) {
             rc = number_of(argc, argv, &i, 0, 100000, &x, err);
-            a->bootstrap = (int)x;
+            a->o.bootstrap = (int)x;
         } else if (!strcmp(s, "--subsamples")) {
             rc = number_of(argc, argv, &i, 2, 10000, &x, err);
-            a->subsamples = (int)x;
+            a->o.subsamples = (int)x;
         } else if (!strcmp(s, "--fraction")) {
-            rc = number_of(argc, argv, &i, 1e-9, 1, &a->fraction, err);
+            rc = number_of(argc, argv, &i, 1e-9, 1, &a->o.fraction, err);
         } else if (!strcmp(s, "--trees")) {
             rc = number_of(argc, argv, &i, 1, 100000, &x, err);
-            a->forest.trees = (int)x;
+            a->o.forest.trees = (int)x;
         } else if (!strcmp(s, "--max-depth")) {
             rc = number_of(argc, argv, &i, 1, 10000, &x, err);
-            a->forest.max_depth = (int)x;
+            a->o.forest.max_depth = (int)x;
         } else if (!strcmp(s, "--min-leaf")) {
             rc = number_of(argc, argv, &i, 1, 1e9, &x, err);
-            a->forest.min_samples_leaf = (int)x;
+            a->o.forest.min_samples_leaf = (int)x;
         } else if (!strcmp(s, "--max-features")) {
-            rc = number_of(argc, argv, &i, 1e-9, 1, &a->forest.max_features, err);
+            rc = number_of(argc, argv, &i, 1e-9, 1, &a->o.forest.max_features, err);
         } else if (!strcmp(s, "--no-bootstrap")) {
-            a->forest.bootstrap = 0;
+            a->o.forest.bootstrap = 0;
         } else if (!strcmp(s, "--cutoffs")) {
             rc = value_of(argc, argv, &i, &v, err);
             char extra;
-            if (!rc && (sscanf(v, "%lf,%lf%c", &a->cutoffs[0], &a->cutoffs[1], &extra) != 2 ||
-                        !(a->cutoffs[0] < a->cutoffs[1])))
+            if (!rc && (sscanf(v, "%lf,%lf%c", &a->o.cutoffs[0], &a->o.cutoffs[1], &extra) != 2 ||
+                        !(a->o.cutoffs[0] < a->o.cutoffs[1])))
                 rc = hia_fail(err, HIA_EUSER, "--cutoffs %s: expected lo,hi with lo < hi", v);
-            a->has_cutoffs = 1;
+            a->o.has_cutoffs = 1;
         } else if (!strcmp(s, "--seed")) {
             rc = number_of(argc, argv, &i, 0, 2147483647, &x, err);
-            a->seed = (uint64_t)x;
-            a->relief.seed = (int32_t)x;
-            a->forest.seed = (uint64_t)x;
+            a->o.seed = (uint64_t)x;
+            a->o.relief.seed = (int32_t)x;
+            a->o.forest.seed = (uint64_t)x;
         } else if (s[0] == '-') {
             rc = hia_fail(err, HIA_EUSER, "unknown option %s (see --help)", s);
         } else if (!a->input) {
@@ -194,110 +180,50 @@ static int is_csv(const char *path)
     return n > 4 && !strcmp(path + n - 4, ".csv");
 }
 
-/* ---- the stability check ------------------------------------------------------------------ */
-
-/* N-RReliefF importances on `subsamples` random subsets (without replacement) of the rows; the
-   matrix is hyperparameters x subsamples. */
-static int subsample_importances(const table *t, const analyze_args *a, double *m,
-                                 hia_error *err)
-{
-    int d = t->n_cols, n = t->n_rows, k = a->subsamples;
-    int size = (int)floor(a->fraction * n);
-    if (size < 2)
-        return hia_fail(err, HIA_EUSER, "--fraction %g of %d trials leaves fewer than 2 per "
-                        "subsample", a->fraction, n);
-    table s = *t;
-    int *rows = malloc(sizeof(int) * (size_t)n);
-    double *w = malloc(sizeof(double) * (size_t)d), *imp = malloc(sizeof(double) * (size_t)d);
-    s.x = malloc(sizeof(double) * (size_t)size * (size_t)d);
-    s.y = malloc(sizeof(double) * (size_t)size);
-    s.n_rows = size;
-    int rc = rows && w && imp && s.x && s.y ? 0 : hia_fail(err, HIA_EINTERNAL, "out of memory");
-    for (int r = 0; !rc && r < k; r++) {
-        rng g;
-        rng_init(&g, rng_derive(a->seed, (uint64_t)r, RNG_SUBSAMPLE, 0));
-        for (int i = 0; i < n; i++)
-            rows[i] = i;
-        rng_shuffle(&g, rows, n);
-        for (int i = 0; i < size; i++) {
-            memcpy(s.x + (size_t)i * d, t->x + (size_t)rows[i] * d, sizeof(double) * (size_t)d);
-            s.y[i] = t->y[rows[i]];
-        }
-        if (relief_weights(&s, &a->relief, w, err)) {
-            rc = hia_wrap(err, "stability check, subsample %d", r + 1);
-            break;
-        }
-        relief_normalise(w, d, imp);
-        for (int j = 0; j < d; j++)
-            m[(size_t)j * k + r] = imp[j];
-    }
-    free(rows);
-    free(w);
-    free(imp);
-    free(s.x);
-    free(s.y);
-    return rc;
-}
-
 /* ---- output ------------------------------------------------------------------------------- */
-
-typedef struct ranking {
-    double *raw, *importance, *lower, *upper;
-    int *order;
-} ranking;
-
-static const double *rank_key;
-
-static int by_importance(const void *x, const void *y)
-{
-    int i = *(const int *)x, j = *(const int *)y;
-    if (rank_key[i] != rank_key[j])
-        return rank_key[i] > rank_key[j] ? -1 : 1;
-    return (i > j) - (i < j);
-}
 
 static const char *distance_name(const relief_options *o)
 {
     return o->euclidean ? "euclidean" : "manhattan";
 }
 
-static void print_relief_text(const table *t, const analyze_args *a, const ranking *r)
+static void print_relief_text(const table *t, const analyze_args *a, const relief_summary *r)
 {
-    printf("N-RReliefF: k=%d, %s weighting", a->relief.neighbours,
-           a->relief.rank_weighting ? "rank" : "equal");
-    if (a->relief.rank_weighting)
-        printf(" (sigma %g)", a->relief.sigma);
-    printf(", %s distance, %s ties, %s instances\n", distance_name(&a->relief),
-           a->relief.sorted_ties ? "sorted" : "Weka's",
-           a->relief.iterations ? "sampled" : "all");
+    printf("N-RReliefF: k=%d, %s weighting", a->o.relief.neighbours,
+           a->o.relief.rank_weighting ? "rank" : "equal");
+    if (a->o.relief.rank_weighting)
+        printf(" (sigma %g)", a->o.relief.sigma);
+    printf(", %s distance, %s ties, %s instances\n", distance_name(&a->o.relief),
+           a->o.relief.sorted_ties ? "sorted" : "Weka's",
+           a->o.relief.iterations ? "sampled" : "all");
     printf("importance = max(W,0) / sum of max(W,0); interval: 95%% over %d bootstrap "
-           "resamples (each trial at most once)\n\n", a->bootstrap);
+           "resamples (each trial at most once)\n\n", a->o.bootstrap);
     printf("%4s  %-20s %10s  %-17s %10s\n", "rank", "hyperparameter", "importance",
-           a->bootstrap ? "95% interval" : "", "raw W");
+           a->o.bootstrap ? "95% interval" : "", "raw W");
     for (int i = 0; i < t->n_cols; i++) {
         int j = r->order[i];
         char ci[64] = "";
-        if (a->bootstrap && isfinite(r->lower[j]))
+        if (a->o.bootstrap && isfinite(r->lower[j]))
             snprintf(ci, sizeof(ci), "[%.3f, %.3f]", r->lower[j], r->upper[j]);
         printf("%4d  %-20s %10.3f  %-17s %10.5f\n", i + 1, t->cols[j].name, r->importance[j], ci,
                r->raw[j]);
     }
 }
 
-static void json_relief(jsonw *j, const table *t, const analyze_args *a, const ranking *r)
+static void json_relief(jsonw *j, const table *t, const analyze_args *a, const relief_summary *r)
 {
     jsonw_begin_object(j, "nrrelieff");
     jsonw_begin_object(j, "settings");
-    jsonw_int(j, "neighbours", a->relief.neighbours);
-    jsonw_string(j, "weighting", a->relief.rank_weighting ? "rank" : "equal");
-    jsonw_number(j, "sigma", a->relief.sigma);
-    jsonw_string(j, "distance", distance_name(&a->relief));
-    jsonw_string(j, "ties", a->relief.sorted_ties ? "sorted" : "weka");
-    if (a->relief.iterations)
-        jsonw_int(j, "iterations", a->relief.iterations);
+    jsonw_int(j, "neighbours", a->o.relief.neighbours);
+    jsonw_string(j, "weighting", a->o.relief.rank_weighting ? "rank" : "equal");
+    jsonw_number(j, "sigma", a->o.relief.sigma);
+    jsonw_string(j, "distance", distance_name(&a->o.relief));
+    jsonw_string(j, "ties", a->o.relief.sorted_ties ? "sorted" : "weka");
+    if (a->o.relief.iterations)
+        jsonw_int(j, "iterations", a->o.relief.iterations);
     else
         jsonw_string(j, "iterations", "all");
-    jsonw_int(j, "bootstrap", a->bootstrap);
+    jsonw_int(j, "bootstrap", a->o.bootstrap);
     jsonw_end_object(j);
     jsonw_string(j, "normalisation", "max(W,0)/sum(max(W,0))");
     jsonw_begin_array(j, "hyperparameters");
@@ -345,87 +271,122 @@ static void print_forms(const icc_form *f)
                f[i].df1, f[i].df2, f[i].p, f[i].lower, f[i].upper);
 }
 
-/* ICC(2,1): a single subsample's importances agreeing in absolute value with another's, the
-   raters (subsamples) a random draw: the strictest form that fits the question. */
-#define STABILITY_FORM 1
-
 static int stability(const table *t, const analyze_args *a, jsonw *j, hia_error *err)
 {
-    double *m = malloc(sizeof(double) * (size_t)t->n_cols * (size_t)a->subsamples);
-    icc_form f[6];
-    int rc = m ? subsample_importances(t, a, m, err)
-               : hia_fail(err, HIA_EINTERNAL, "out of memory");
-    if (!rc)
-        rc = icc_compute(m, t->n_cols, a->subsamples, f, err);
-    free(m);
-    if (rc)
-        return hia_wrap(err, "stability check");
-    const icc_form *s = &f[STABILITY_FORM];
+    stability_summary st;
+    if (summary_stability(t, &a->o, &st, err)) {
+        stability_summary_free(&st);
+        return -1;
+    }
+    const icc_form *s = &st.forms[st.chosen];
     if (j) {
         jsonw_begin_object(j, "icc");
         jsonw_string(j, "form", s->type);
         jsonw_string(j, "why", "two-way random, absolute agreement, single subsample");
-        jsonw_int(j, "subsamples", a->subsamples);
-        jsonw_number(j, "fraction", a->fraction);
+        jsonw_int(j, "subsamples", a->o.subsamples);
+        jsonw_number(j, "fraction", a->o.fraction);
         jsonw_number(j, "value", s->icc);
         jsonw_number(j, "lower", s->lower);
         jsonw_number(j, "upper", s->upper);
         jsonw_string(j, "reading", icc_reading(s->lower));
-        json_forms(j, f);
+        json_forms(j, st.forms);
         jsonw_end_object(j);
     } else {
         printf("\nstability: ICC(2,1) of the importances across %d subsamples of %.0f%% of the "
                "trials = %.3f [%.3f, %.3f]: %s (Koo & Li, from the interval's lower bound)\n",
-               a->subsamples, 100 * a->fraction, s->icc, s->lower, s->upper,
+               a->o.subsamples, 100 * a->o.fraction, s->icc, s->lower, s->upper,
                icc_reading(s->lower));
     }
+    stability_summary_free(&st);
     return 0;
 }
 
-static const double *pair_key;
-
-static int by_pair(const void *x, const void *y)
-{
-    int i = *(const int *)x, j = *(const int *)y;
-    if (pair_key[i] != pair_key[j])
-        return pair_key[i] > pair_key[j] ? -1 : 1;
-    return (i > j) - (i < j);
-}
-
 #define FANOVA_TOP_PAIRS 10
-#define MARGINAL_POINTS 20
 
 /* Each hyperparameter's marginal curve (mean and std across trees), on its own scale. */
-static int json_marginals(jsonw *j, const table *t, const forest *f, hia_error *err)
+static void json_marginals(jsonw *j, const table *t, const fanova_summary *f)
 {
-    double x[FOREST_MAX_LEVELS], mean[FOREST_MAX_LEVELS], std[FOREST_MAX_LEVELS];
     jsonw_begin_array(j, "marginals");
     for (int c = 0; c < t->n_cols; c++) {
-        if (fanova_marginal(f, c, MARGINAL_POINTS, x, mean, std, err))
-            return -1;
-        int n = t->cols[c].categorical ? t->cols[c].n_levels : MARGINAL_POINTS;
+        const marginal *m = &f->marginals[c];
         jsonw_begin_object(j, NULL);
         jsonw_string(j, "name", t->cols[c].name);
         jsonw_begin_array(j, "x");
-        for (int p = 0; p < n; p++) {
+        for (int p = 0; p < m->n; p++) {
             if (t->cols[c].categorical)
                 jsonw_string(j, NULL, t->cols[c].levels[p]);
             else
-                jsonw_number(j, NULL, t->cols[c].log ? exp(x[p]) : x[p]);
+                jsonw_number(j, NULL, m->x[p]);
         }
         jsonw_end_array(j);
         jsonw_begin_array(j, "mean");
-        for (int p = 0; p < n; p++)
-            jsonw_number(j, NULL, mean[p]);
+        for (int p = 0; p < m->n; p++)
+            jsonw_number(j, NULL, m->mean[p]);
         jsonw_end_array(j);
         jsonw_begin_array(j, "std");
-        for (int p = 0; p < n; p++)
-            jsonw_number(j, NULL, std[p]);
+        for (int p = 0; p < m->n; p++)
+            jsonw_number(j, NULL, m->std[p]);
         jsonw_end_array(j);
         jsonw_end_object(j);
     }
     jsonw_end_array(j);
-    return 0;
+}
+
+static void json_fanova(jsonw *j, const table *t, const analyze_args *a, const fanova_summary *f)
+{
+    int d = t->n_cols;
+    const fanova_result *r = &f->r;
+    jsonw_begin_object(j, "fanova");
+    jsonw_begin_object(j, "settings");
+    jsonw_int(j, "trees", a->o.forest.trees);
+    jsonw_int(j, "max_depth", a->o.forest.max_depth);
+    jsonw_int(j, "min_samples_leaf", a->o.forest.min_samples_leaf);
+    jsonw_number(j, "max_features", a->o.forest.max_features);
+    jsonw_bool(j, "bootstrap", a->o.forest.bootstrap);
+    jsonw_int(j, "seed", (long long)a->o.forest.seed);
+    jsonw_int(j, "trees_with_variance", r->trees);
+    jsonw_end_object(j);
+    jsonw_begin_array(j, "main");
+    for (int i = 0; i < d; i++) {
+        jsonw_begin_object(j, NULL);
+        jsonw_string(j, "name", t->cols[f->order[i]].name);
+        jsonw_int(j, "rank", i + 1);
+        jsonw_number(j, "importance", r->main_mean[f->order[i]]);
+        jsonw_number(j, "std", r->main_std[f->order[i]]);
+        jsonw_end_object(j);
+    }
+    jsonw_end_array(j);
+    jsonw_begin_array(j, "pairs");
+    for (int p = 0; p < f->n_pairs; p++) {
+        jsonw_begin_object(j, NULL);
+        jsonw_string(j, "a", t->cols[f->pairs[p] / d].name);
+        jsonw_string(j, "b", t->cols[f->pairs[p] % d].name);
+        jsonw_number(j, "importance", r->pair_mean[f->pairs[p]]);
+        jsonw_number(j, "std", r->pair_std[f->pairs[p]]);
+        jsonw_end_object(j);
+    }
+    jsonw_end_array(j);
+    json_marginals(j, t, f);
+    jsonw_end_object(j);
+}
+
+static void print_fanova(const table *t, const analyze_args *a, const fanova_summary *f)
+{
+    int d = t->n_cols, top = f->n_pairs < FANOVA_TOP_PAIRS ? f->n_pairs : FANOVA_TOP_PAIRS;
+    const fanova_result *r = &f->r;
+    printf("\nfANOVA: %d trees (%d vary), depth %d, min leaf %d, %.0f%% of the features per "
+           "split%s; share of the variance, mean and std across trees\n\n",
+           a->o.forest.trees, r->trees, a->o.forest.max_depth, a->o.forest.min_samples_leaf,
+           100 * a->o.forest.max_features, a->o.forest.bootstrap ? ", bootstrap" : "");
+    printf("%4s  %-20s %10s %8s\n", "rank", "hyperparameter", "main", "std");
+    for (int i = 0; i < d; i++)
+        printf("%4d  %-20s %10.3f %8.3f\n", i + 1, t->cols[f->order[i]].name,
+               r->main_mean[f->order[i]], r->main_std[f->order[i]]);
+    printf("\nstrongest interactions:\n");
+    for (int p = 0; p < top; p++)
+        printf("      %-20s x %-20s %7.3f %8.3f\n", t->cols[f->pairs[p] / d].name,
+               t->cols[f->pairs[p] % d].name, r->pair_mean[f->pairs[p]],
+               r->pair_std[f->pairs[p]]);
 }
 
 /* fANOVA: the main effects ranked, then the strongest interactions; main[] gets the main
@@ -433,94 +394,24 @@ static int json_marginals(jsonw *j, const table *t, const forest *f, hia_error *
 static int fanova(const table *t, const analyze_args *a, jsonw *j, double *main,
                   hia_error *err)
 {
-    forest f;
-    fanova_result r;
-    int d = t->n_cols;
-    if (forest_fit(t, &a->forest, &f, err))
-        return -1;
-    int rc = fanova_decompose(&f, a->has_cutoffs ? a->cutoffs : NULL, &r, err);
-    if (rc) {
-        forest_free(&f);
-        return -1;
+    fanova_summary f;
+    int rc = summary_fanova(t, &a->o, &f, err);
+    if (!rc) {
+        memcpy(main, f.r.main_mean, sizeof(double) * (size_t)t->n_cols);
+        if (j)
+            json_fanova(j, t, a, &f);
+        else
+            print_fanova(t, a, &f);
     }
-    int *order = malloc(sizeof(int) * (size_t)d), *pairs = malloc(sizeof(int) * (size_t)d * d);
-    if (!order || !pairs) {
-        free(order);
-        free(pairs);
-        fanova_result_free(&r);
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
-    }
-    int np = 0;
-    for (int i = 0; i < d; i++) {
-        order[i] = i;
-        main[i] = r.main_mean[i];
-        for (int k = i + 1; k < d; k++)
-            pairs[np++] = i * d + k;
-    }
-    rank_key = r.main_mean;
-    qsort(order, (size_t)d, sizeof(int), by_importance);
-    pair_key = r.pair_mean;
-    qsort(pairs, (size_t)np, sizeof(int), by_pair);
-    int top = np < FANOVA_TOP_PAIRS ? np : FANOVA_TOP_PAIRS;
-    if (j) {
-        jsonw_begin_object(j, "fanova");
-        jsonw_begin_object(j, "settings");
-        jsonw_int(j, "trees", a->forest.trees);
-        jsonw_int(j, "max_depth", a->forest.max_depth);
-        jsonw_int(j, "min_samples_leaf", a->forest.min_samples_leaf);
-        jsonw_number(j, "max_features", a->forest.max_features);
-        jsonw_bool(j, "bootstrap", a->forest.bootstrap);
-        jsonw_int(j, "seed", (long long)a->forest.seed);
-        jsonw_int(j, "trees_with_variance", r.trees);
-        jsonw_end_object(j);
-        jsonw_begin_array(j, "main");
-        for (int i = 0; i < d; i++) {
-            jsonw_begin_object(j, NULL);
-            jsonw_string(j, "name", t->cols[order[i]].name);
-            jsonw_int(j, "rank", i + 1);
-            jsonw_number(j, "importance", r.main_mean[order[i]]);
-            jsonw_number(j, "std", r.main_std[order[i]]);
-            jsonw_end_object(j);
-        }
-        jsonw_end_array(j);
-        jsonw_begin_array(j, "pairs");
-        for (int p = 0; p < np; p++) {
-            jsonw_begin_object(j, NULL);
-            jsonw_string(j, "a", t->cols[pairs[p] / d].name);
-            jsonw_string(j, "b", t->cols[pairs[p] % d].name);
-            jsonw_number(j, "importance", r.pair_mean[pairs[p]]);
-            jsonw_number(j, "std", r.pair_std[pairs[p]]);
-            jsonw_end_object(j);
-        }
-        jsonw_end_array(j);
-        rc = json_marginals(j, t, &f, err);
-        jsonw_end_object(j);
-    } else {
-        printf("\nfANOVA: %d trees (%d vary), depth %d, min leaf %d, %.0f%% of the features per "
-               "split%s; share of the variance, mean and std across trees\n\n",
-               a->forest.trees, r.trees, a->forest.max_depth, a->forest.min_samples_leaf,
-               100 * a->forest.max_features, a->forest.bootstrap ? ", bootstrap" : "");
-        printf("%4s  %-20s %10s %8s\n", "rank", "hyperparameter", "main", "std");
-        for (int i = 0; i < d; i++)
-            printf("%4d  %-20s %10.3f %8.3f\n", i + 1, t->cols[order[i]].name,
-                   r.main_mean[order[i]], r.main_std[order[i]]);
-        printf("\nstrongest interactions:\n");
-        for (int p = 0; p < top; p++)
-            printf("      %-20s x %-20s %7.3f %8.3f\n", t->cols[pairs[p] / d].name,
-                   t->cols[pairs[p] % d].name, r.pair_mean[pairs[p]], r.pair_std[pairs[p]]);
-    }
-    free(order);
-    free(pairs);
-    fanova_result_free(&r);
-    forest_free(&f);
+    fanova_summary_free(&f);
     return rc;
 }
 
 static int method_agreement(const double *relief, const double *fanova, int d, jsonw *j,
                             hia_error *err)
 {
-    double rho, tau = agreement_kendall(relief, fanova, d);
-    if (agreement_spearman(relief, fanova, d, &rho, err))
+    double rho, tau;
+    if (summary_agreement(relief, fanova, d, &rho, &tau, err))
         return -1;
     if (j) {
         jsonw_begin_object(j, "methods");
@@ -535,40 +426,6 @@ static int method_agreement(const double *relief, const double *fanova, int d, j
                "tau %.3f\n", rho, tau);
     }
     return 0;
-}
-
-static int rank_relief(const table *t, const analyze_args *a, ranking *r, hia_error *err)
-{
-    int d = t->n_cols;
-    r->raw = calloc((size_t)d, sizeof(double));
-    r->importance = calloc((size_t)d, sizeof(double));
-    r->lower = calloc((size_t)d, sizeof(double));
-    r->upper = calloc((size_t)d, sizeof(double));
-    r->order = calloc((size_t)d, sizeof(int));
-    if (!r->raw || !r->importance || !r->lower || !r->upper || !r->order)
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
-    if (relief_weights(t, &a->relief, r->raw, err))
-        return -1;
-    relief_normalise(r->raw, d, r->importance);
-    for (int j = 0; j < d; j++)
-        r->lower[j] = r->upper[j] = NAN;
-    if (a->bootstrap &&
-        relief_bootstrap(t, &a->relief, a->bootstrap, a->seed, r->lower, r->upper, err))
-        return -1;
-    for (int j = 0; j < d; j++)
-        r->order[j] = j;
-    rank_key = r->importance;
-    qsort(r->order, (size_t)d, sizeof(int), by_importance);
-    return 0;
-}
-
-static void ranking_free(ranking *r)
-{
-    free(r->raw);
-    free(r->importance);
-    free(r->lower);
-    free(r->upper);
-    free(r->order);
 }
 
 typedef struct name_list {
@@ -591,61 +448,49 @@ static void name_list_free(name_list *l)
     l->n = 0;
 }
 
+static void print_pair(jsonw *j, const char *a, const char *b, double rho, double tau)
+{
+    if (j) {
+        jsonw_begin_object(j, NULL);
+        jsonw_string(j, "a", a);
+        jsonw_string(j, "b", b);
+        jsonw_number(j, "spearman", rho);
+        jsonw_number(j, "kendall", tau);
+        jsonw_end_object(j);
+    } else if (isnan(rho) || isnan(tau)) {
+        printf("  %s ~ %s: undefined (a ranking gives every hyperparameter the same "
+               "importance)\n", a, b);
+    } else {
+        printf("  %s ~ %s: Spearman rho %.3f, Kendall tau %.3f\n", a, b, rho, tau);
+    }
+}
+
 /* Each dataset's N-RReliefF importances, and the rank agreement of every pair of datasets. */
 static int dataset_agreement(const analyze_args *a, const name_list *datasets, jsonw *j,
                              hia_error *err)
 {
     store *s;
-    int n = datasets->n, d = 0, rc = 0;
+    int n = datasets->n, d = 0, rc;
     double *imp = NULL;
     if (store_open(a->input, &s, err))
         return -1;
-    for (int k = 0; k < n && !rc; k++) {
-        table t;
-        table_store_options o = {a->target ? a->target : "test_accuracy", datasets->names[k], 0,
-                                 a->layers};
-        rc = table_from_store(s, &o, &t, err);
-        if (rc) {
-            hia_wrap(err, "agreement between datasets");
-            break;
-        }
-        if (!imp) {
-            d = t.n_cols;
-            imp = calloc((size_t)n * (size_t)d, sizeof(double));
-        }
-        double *w = malloc(sizeof(double) * (size_t)d);
-        if (!imp || !w || t.n_cols != d)
-            rc = hia_fail(err, HIA_EINTERNAL, "out of memory");
-        else if (!(rc = relief_weights(&t, &a->relief, w, err)))
-            relief_normalise(w, d, imp + (size_t)k * d);
-        free(w);
-        table_free(&t);
-    }
+    rc = summary_per_dataset(s, a->target ? a->target : "test_accuracy", a->layers, &a->o,
+                             (const char *const *)datasets->names, n, &imp, &d, err);
     store_close(s);
-    if (j && !rc)
+    if (rc) {
+        free(imp);
+        return hia_wrap(err, "agreement between datasets");
+    }
+    if (j)
         jsonw_begin_array(j, "datasets");
-    else if (!rc)
+    else
         printf("\nagreement between datasets (N-RReliefF importances):\n");
     for (int x = 0; x < n && !rc; x++) {
         for (int y = x + 1; y < n && !rc; y++) {
-            double rho, tau = agreement_kendall(imp + (size_t)x * d, imp + (size_t)y * d, d);
-            rc = agreement_spearman(imp + (size_t)x * d, imp + (size_t)y * d, d, &rho, err);
-            if (rc)
-                break;
-            if (j) {
-                jsonw_begin_object(j, NULL);
-                jsonw_string(j, "a", datasets->names[x]);
-                jsonw_string(j, "b", datasets->names[y]);
-                jsonw_number(j, "spearman", rho);
-                jsonw_number(j, "kendall", tau);
-                jsonw_end_object(j);
-            } else if (isnan(rho) || isnan(tau)) {
-                printf("  %s ~ %s: undefined (a ranking gives every hyperparameter the same "
-                       "importance)\n", datasets->names[x], datasets->names[y]);
-            } else {
-                printf("  %s ~ %s: Spearman rho %.3f, Kendall tau %.3f\n", datasets->names[x],
-                       datasets->names[y], rho, tau);
-            }
+            double rho, tau;
+            rc = summary_agreement(imp + (size_t)x * d, imp + (size_t)y * d, d, &rho, &tau, err);
+            if (!rc)
+                print_pair(j, datasets->names[x], datasets->names[y], rho, tau);
         }
     }
     if (j && !rc)
@@ -715,7 +560,7 @@ int analyze_command(int argc, char **argv, hia_error *err)
         return matrix_icc(&a, err);
     table t;
     char scope[4200];
-    ranking r = {0};
+    relief_summary r = {0};
     name_list datasets = {0};
     if (load(&a, &t, &datasets, scope, sizeof(scope), err)) {
         name_list_free(&datasets);
@@ -736,7 +581,7 @@ int analyze_command(int argc, char **argv, hia_error *err)
     }
     int relief = !strcmp(a.method, "all") || !strcmp(a.method, "nrrelieff");
     if (relief)
-        rc = rank_relief(&t, &a, &r, err);
+        rc = summary_relief(&t, &a.o, &r, err);
     if (!rc && relief) {
         if (a.json)
             json_relief(&j, &t, &a, &r);
@@ -767,7 +612,7 @@ int analyze_command(int argc, char **argv, hia_error *err)
     if (a.json && !rc)
         jsonw_end_object(&j);
     name_list_free(&datasets);
-    ranking_free(&r);
+    relief_summary_free(&r);
     table_free(&t);
     return rc;
 }
