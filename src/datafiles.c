@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "io.h"
 #include "sha256.h"
 
 static void file_path(const dataset_desc *d, const char *name, char *buf, size_t len)
@@ -84,23 +85,6 @@ static int run_tool(char *const argv[], hia_error *err)
                     WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 }
 
-static int make_dirs(const char *path, hia_error *err)
-{
-    char buf[4096];
-    snprintf(buf, sizeof(buf), "%s", path);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = 0;
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-            return hia_fail(err, HIA_EUSER, "%s: cannot create: %s", buf, strerror(errno));
-        *p = '/';
-    }
-    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-        return hia_fail(err, HIA_EUSER, "%s: cannot create: %s", buf, strerror(errno));
-    return 0;
-}
-
 /* Downloads one entry to PATH.part, checks it, and only then gives it its name. */
 static int download(const dataset_desc *d, const dataset_fetch *f, const char *mirror,
                     FILE *log, hia_error *err)
@@ -116,7 +100,7 @@ static int download(const dataset_desc *d, const dataset_fetch *f, const char *m
     }
     char *slash = strrchr(path, '/');
     *slash = 0;
-    int rc = make_dirs(path, err);
+    int rc = io_make_dirs(path, err);
     *slash = '/';
     if (rc)
         return -1;

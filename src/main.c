@@ -10,6 +10,7 @@
 
 #include "analyze.h"
 #include "datasets_cmd.h"
+#include "report.h"
 #include "config.h"
 #include "dataset.h"
 #include "error.h"
@@ -502,9 +503,11 @@ int main(int argc, char **argv)
         printf("hia %s (Darknet with %d hia patches)\n", HIA_VERSION, HIA_DARKNET_PATCHES);
         return 0;
     }
-    if (!strcmp(argv[1], "analyze") || !strcmp(argv[1], "datasets")) {
-        int rc = argv[1][0] == 'a' ? analyze_command(argc - 2, argv + 2, &err)
-                                   : datasets_command(argc - 2, argv + 2, &err);
+    if (!strcmp(argv[1], "analyze") || !strcmp(argv[1], "datasets") ||
+        !strcmp(argv[1], "report")) {
+        int rc = argv[1][0] == 'a'   ? analyze_command(argc - 2, argv + 2, &err)
+                 : argv[1][0] == 'd' ? datasets_command(argc - 2, argv + 2, &err)
+                                     : report_command(argc - 2, argv + 2, &err);
         if (rc) {
             fprintf(stderr, "hia %s: %s\n", argv[1], err.msg);
             return err.status ? err.status : HIA_EINTERNAL;
