@@ -10,6 +10,7 @@
 
 #include "analyze.h"
 #include "datasets_cmd.h"
+#include "gpu.h"
 #include "report.h"
 #include "config.h"
 #include "dataset.h"
@@ -41,7 +42,7 @@ static const char usage_main[] =
 
 static const char usage_train[] =
     "usage: hia train CONFIG [--dataset D] [--set key=value]... [--seed S] [--trial ID]\n"
-    "                 [--threads N] [--json]\n"
+    "                 [--threads N] [--device D] [--json]\n"
     "\n"
     "Trains one configuration of CONFIG's search space on one of its datasets and reports\n"
     "validation and test accuracy. Hyperparameters not given with --set are drawn from the\n"
@@ -54,6 +55,7 @@ static const char usage_train[] =
     "  --trial ID    trial id for Darknet's generator and the shuffles (default 0): with a\n"
     "                sweep trial's values (hia export) it retrains that trial exactly\n"
     "  --threads N   OpenBLAS/OpenMP threads (default: CONFIG's threads, else all cores)\n"
+    "  --device D    cpu, gpu or gpu:N (default: CONFIG's device)\n"
     "  --json        print one JSON object instead of text (epoch lines go to stderr)\n";
 
 static const char usage_run[] =
@@ -92,6 +94,7 @@ typedef struct args {
     uint64_t seed;
     long trial;
     int threads;
+    const char *device;
     int json;
     int help;
     int jobs;
@@ -163,6 +166,10 @@ static int parse_args(int argc, char **argv, int allowed, args *a, hia_error *er
             if (parse_long(argv[++i], &v) || v < 1 || v > 1024)
                 return hia_fail(err, HIA_EUSER, "--threads %s: expected 1..1024", argv[i]);
             a->threads = (int)v;
+        } else if ((allowed & OPT_TRAIN) && !strcmp(s, "--device")) {
+            if (need_value(argc, argv, i, err))
+                return -1;
+            a->device = argv[++i];
         } else if ((allowed & OPT_JSON) && !strcmp(s, "--json")) {
             a->json = 1;
         } else if (s[0] == '-') {
@@ -281,10 +288,12 @@ static int cmd_train(const args *a, hia_error *err)
     job j;
     dataset_splits data = {0};
     train_result r = {0};
+    int gpu = -1, count = 0;
     int rc = job_prepare(a, &j, err);
-    if (!rc && strcmp(j.cfg.device, "cpu") != 0)
-        rc = hia_fail(err, HIA_EUSER, "%s: device '%s': this build of hia has no GPU support",
-                      a->config, j.cfg.device);
+    if (!rc && (count = gpu_devices(a->device ? a->device : j.cfg.device, &gpu, err)) < 0)
+        rc = -1;
+    if (!rc && count && gpu < 0)
+        gpu = 0;
     if (!rc)
         rc = dataset_prepare(j.dataset, j.seed, &data, err);
     if (rc) {
@@ -298,7 +307,7 @@ static int cmd_train(const args *a, hia_error *err)
             (unsigned long long)j.seed, threads);
     print_values(text, &j);
     train_options o = {.seed = j.seed, .trial = (uint64_t)a->trial, .threads = threads,
-                       .progress = text};
+                       .use_gpu = gpu >= 0, .gpu = gpu, .progress = text};
     rc = train_run(j.net_cfg, &j.params, &data, &o, &r, err);
     if (!rc && a->json) {
         print_json(&j, &r, threads);
@@ -329,9 +338,6 @@ static int cmd_run(const args *a, hia_error *err)
     if (config_load(&c, a->config, err))
         return -1;
     int rc = 0;
-    if (strcmp(c.device, "cpu") != 0)
-        rc = hia_fail(err, HIA_EUSER, "%s: device '%s': this build of hia has no GPU support",
-                      a->config, c.device);
     runner_options o = {.jobs = a->jobs, .store_path = a->store, .max_failures = 3,
                         .lease_seconds = 60, .log = stdout, .live = isatty(STDOUT_FILENO)};
     if (!rc)

@@ -17,6 +17,7 @@
 
 #include "checkpoint.h"
 #include "dataset.h"
+#include "gpu.h"
 #include "io.h"
 #include "netgen.h"
 #include "sampler.h"
@@ -39,6 +40,7 @@ typedef struct child {
     int fd;
     store_claimed claim;
     double started;
+    int gpu;              /* -1: the CPU */
     unsigned char *buf;
     size_t len, cap;
 } child;
@@ -55,6 +57,7 @@ typedef struct runner {
     int *loaded;
     child kids[RUNNER_MAX_JOBS];
     int running;
+    int gpus, fixed_gpu;  /* usable GPUs (0: the CPU) and gpu:N's N, else -1 */
     long finished_here;
 } runner;
 
@@ -298,10 +301,32 @@ static int save_checkpoint(void *ctx, struct network *net, const train_result *r
     return checkpoint_save(ctx, net, res, err);
 }
 
+/* The GPU of the next trial: gpu:N's N, else the GPU running the fewest trials; -1 on the
+   CPU. */
+static int pick_gpu(const runner *r)
+{
+    if (!r->gpus)
+        return -1;
+    if (r->fixed_gpu >= 0)
+        return r->fixed_gpu;
+    int best = 0, best_load = RUNNER_MAX_JOBS + 1;
+    for (int g = 0; g < r->gpus; g++) {
+        int load = 0;
+        for (int i = 0; i < r->running; i++)
+            load += r->kids[i].gpu == g;
+        if (load < best_load) {
+            best = g;
+            best_load = load;
+        }
+    }
+    return best;
+}
+
 /* The trial's process: trains, checkpoints after each epoch, reports through fd. Never
    returns. */
 static void run_child(runner *r, const store_claimed *c, const dataset_splits *data,
-                      const char *cfg_text, const netgen_params *np, const char *dir, int fd)
+                      const char *cfg_text, const netgen_params *np, const char *dir, int gpu,
+                      int fd)
 {
     char path[4400];
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -318,7 +343,7 @@ static void run_child(runner *r, const store_claimed *c, const dataset_splits *d
     snprintf(path, sizeof(path), "%s/checkpoint", dir);
     train_hooks hooks = {restore_checkpoint, save_checkpoint, path};
     train_options o = {.seed = c->seed, .trial = (uint64_t)c->id, .threads = r->threads,
-                       .progress = stderr, .hooks = &hooks};
+                       .use_gpu = gpu >= 0, .gpu = gpu, .progress = stderr, .hooks = &hooks};
     train_result res;
     hia_error err = {0};
     if (train_run(cfg_text, np, data, &o, &res, &err)) {
@@ -374,7 +399,7 @@ static int start_trial(runner *r, const store_claimed *c, hia_error *err)
         free(cfg_text);
         return err->msg[0] ? -1 : hia_fail(err, HIA_EINTERNAL, "cannot write %s", path);
     }
-    int fds[2];
+    int fds[2], gpu = pick_gpu(r);
     if (pipe(fds) != 0) {
         free(cfg_text);
         return hia_fail(err, HIA_EINTERNAL, "pipe: %s", strerror(errno));
@@ -389,12 +414,12 @@ static int start_trial(runner *r, const store_claimed *c, hia_error *err)
     }
     if (pid == 0) {
         close(fds[0]);
-        run_child(r, c, data, cfg_text, &np, dir, fds[1]);
+        run_child(r, c, data, cfg_text, &np, dir, gpu, fds[1]);
     }
     free(cfg_text);
     close(fds[1]);
     child *k = &r->kids[r->running++];
-    *k = (child){.pid = pid, .fd = fds[0], .claim = *c, .started = now()};
+    *k = (child){.pid = pid, .fd = fds[0], .claim = *c, .started = now(), .gpu = gpu};
     return 0;
 }
 
@@ -627,6 +652,8 @@ static int runner_init(runner *r, const config *c, const runner_options *o, hia_
     if (gethostname(r->host, sizeof(r->host)) != 0)
         snprintf(r->host, sizeof(r->host), "localhost");
     snprintf(r->worker, sizeof(r->worker), "%s:%ld", r->host, (long)getpid());
+    if ((r->gpus = gpu_devices(c->device, &r->fixed_gpu, err)) < 0)
+        return hia_wrap(err, "%s", c->path);
     snprintf(r->models, sizeof(r->models), "%s/%s", o->models_dir ? o->models_dir : "models",
              c->experiment);
     if (o->store_path)

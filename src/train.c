@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gpu.h"
 #include "rng.h"
 
 /* Darknet reports fatal errors through a handler; hia's jumps back to train_run. */
@@ -175,6 +176,7 @@ static void reestimate_batchnorm(network *net, const dataset_images *train)
         fill_batch(net, train, order, k, 1);
         net->train = 1;
         forward_network(net);
+        gpu_pull_batch_stats(net);
         for (int i = 0; i < net->n; i++) {
             layer *l = &net->layers[i];
             for (int j = 0; sums[i] && j < bn_size(l); j++) {
@@ -192,6 +194,7 @@ static void reestimate_batchnorm(network *net, const dataset_images *train)
             l->rolling_variance[j] = sums[i][bn_size(l) + j] / batches;
         }
     }
+    gpu_push_rolling_stats(net);
 done:
     net->train = 0;
     for (int i = 0; sums && i < net->n; i++)
@@ -273,6 +276,7 @@ static int train_epochs(network *net, const netgen_params *p, const dataset_spli
         free(order);
         return -1;
     }
+    gpu_push_network(net);
     r->resumed_from = r->epochs;
     for (int e = 0; e < r->epochs; e++)
         r->train_seconds += r->history[e].seconds;
@@ -304,6 +308,8 @@ static int train_epochs(network *net, const netgen_params *p, const dataset_spli
                     loss, limit, TRAIN_DIVERGENCE_FACTOR);
             break;
         }
+        if (hooks && hooks->after_epoch)
+            gpu_pull_network(net);
         if (hooks && hooks->after_epoch && hooks->after_epoch(hooks->ctx, net, r, err)) {
             free(order);
             return -1;
@@ -339,6 +345,11 @@ int train_run(const char *cfg_text, const netgen_params *p, const dataset_splits
         return hia_fail(err, HIA_EINTERNAL, "darknet: %s", darknet_msg);
     }
     darknet_seed(rng_derive(o->seed, o->trial, RNG_DARKNET, 0));
+    if (gpu_select(o->use_gpu ? o->gpu : -1, err)) {
+        unlink(path);
+        darknet_set_error_handler(NULL);
+        return -1;
+    }
     mute_stderr();
     net = parse_network_cfg(path);
     unmute_stderr();

@@ -38,6 +38,8 @@ typedef struct train_options {
     uint64_t seed;   /* experiment seed */
     uint64_t trial;  /* trial id */
     int threads;     /* OpenBLAS and OpenMP threads */
+    int use_gpu;     /* 0 (the default): train on the CPU */
+    int gpu;         /* with use_gpu: the GPU to train on */
     FILE *progress;  /* one line per epoch, or NULL */
     const train_hooks *hooks;
 } train_options;
