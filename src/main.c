@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "analyze.h"
+#include "cpu.h"
 #include "datasets_cmd.h"
 #include "gpu.h"
 #include "report.h"
@@ -501,6 +502,7 @@ int main(int argc, char **argv)
 {
     hia_error err = {0};
     args a;
+    cpu_fix_blas_kernels(argv);
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         fputs(usage_main, argc < 2 ? stderr : stdout);
         return argc < 2 ? HIA_EUSER : 0;
