@@ -1,12 +1,16 @@
 /* sgemm_rate THREADS: OpenBLAS's single-precision matrix product rate (GFLOP/s) on large
-   square matrices (2048), best of five, the reference for the throughput benchmark. */
+   square matrices (2048), best of five, with hia's choice of kernels (src/cpu.c): the
+   reference for the throughput benchmark. */
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
+#include "cpu.h"
+
 int main(int argc, char **argv)
 {
+    cpu_fix_blas_kernels(argv);
     int n = 2048, threads = argc > 1 ? atoi(argv[1]) : 1;
     float *a = malloc(sizeof(float) * n * n), *b = malloc(sizeof(float) * n * n),
           *c = malloc(sizeof(float) * n * n);
