@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -167,8 +166,8 @@ static void section_ranking(report_doc *doc, const report_data *d)
 static void section_published(report_doc *doc, const report_data *d)
 {
     doc_heading(doc, 2, "Beside the published study");
-    doc_para(doc, "Wang, Nabney and Golbabaee (2024), N-RReliefF over 10 image-classification "
-             "datasets: their top five with their normalised weights, and this sweep's top five.");
+    doc_para(doc, "Wang, Nabney and Golbabaee (2024), N-RReliefF: their top five with their "
+             "normalised weights, and this sweep's top five.");
     doc_table(doc, 5, "rank", "published", "weight", "this sweep", "weight");
     for (int i = 0; i < 5; i++) {
         char r[8], pw[16], w[16];
