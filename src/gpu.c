@@ -97,41 +97,45 @@ static int trainable(const layer *l)
     return l->type == CONVOLUTIONAL || l->type == CONNECTED;
 }
 
-/* Every device array of a trainable layer with its host twin and length. */
-static int arrays(const layer *l, float **host, float **dev, int *len)
+typedef struct twin {
+    float *host, *dev;
+    int len;
+} twin;
+
+/* The arrays of a trainable layer that exist on both sides (a NULL one was never allocated:
+   no batch norm, or an optimizer without state). */
+static int twins(const layer *l, twin *t)
 {
     int nw = l->type == CONVOLUTIONAL ? l->nweights : l->inputs * l->outputs;
     int nb = l->type == CONVOLUTIONAL ? l->n : l->outputs;
-    float *h[] = {l->weights, l->biases, l->scales, l->rolling_mean, l->rolling_variance,
-                  l->m, l->v, l->bias_m, l->bias_v, l->scale_m, l->scale_v};
-    float *d[] = {l->weights_gpu, l->biases_gpu, l->scales_gpu, l->rolling_mean_gpu,
-                  l->rolling_variance_gpu, l->m_gpu, l->v_gpu, l->bias_m_gpu, l->bias_v_gpu,
-                  l->scale_m_gpu, l->scale_v_gpu};
+    twin all[] = {{l->weights, l->weights_gpu, nw}, {l->biases, l->biases_gpu, nb},
+                  {l->scales, l->scales_gpu, nb}, {l->rolling_mean, l->rolling_mean_gpu, nb},
+                  {l->rolling_variance, l->rolling_variance_gpu, nb}, {l->m, l->m_gpu, nw},
+                  {l->v, l->v_gpu, nw}, {l->bias_m, l->bias_m_gpu, nb},
+                  {l->bias_v, l->bias_v_gpu, nb}, {l->scale_m, l->scale_m_gpu, nb},
+                  {l->scale_v, l->scale_v_gpu, nb}};
     int k = 0;
-    for (int i = 0; i < 11; i++) {
-        if (!h[i] || !d[i] || (i >= 2 && i <= 4 && !l->batch_normalize) ||
-            (i >= 9 && !l->batch_normalize))
-            continue;
-        host[k] = h[i];
-        dev[k] = d[i];
-        len[k++] = i == 0 || i == 5 || i == 6 ? nw : nb;
-    }
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+        if (all[i].host && all[i].dev)
+            t[k++] = all[i];
     return k;
+}
+
+static void move(const twin *t, int to_host)
+{
+    if (to_host)
+        cuda_pull_array(t->dev, t->host, (size_t)t->len);
+    else
+        cuda_push_array(t->dev, t->host, (size_t)t->len);
 }
 
 static void move_network(network *net, int to_host)
 {
-    if (net->gpu_index < 0)
-        return;
-    for (int i = 0; i < net->n; i++) {
-        float *h[11], *d[11];
-        int len[11], k = trainable(&net->layers[i]) ? arrays(&net->layers[i], h, d, len) : 0;
-        for (int j = 0; j < k; j++) {
-            if (to_host)
-                cuda_pull_array(d[j], h[j], (size_t)len[j]);
-            else
-                cuda_push_array(d[j], h[j], (size_t)len[j]);
-        }
+    for (int i = 0; net->gpu_index >= 0 && i < net->n; i++) {
+        twin t[11];
+        int k = trainable(&net->layers[i]) ? twins(&net->layers[i], t) : 0;
+        for (int j = 0; j < k; j++)
+            move(&t[j], to_host);
     }
 }
 
@@ -145,28 +149,31 @@ void gpu_push_network(network *net)
     move_network(net, 0);
 }
 
-void gpu_pull_batch_stats(network *net)
+/* Batch-norm statistics: the batch's to the host, or the rolling ones to the device. */
+static void move_bn(network *net, int batch_to_host)
 {
     for (int i = 0; net->gpu_index >= 0 && i < net->n; i++) {
         layer *l = &net->layers[i];
         int n = l->type == CONVOLUTIONAL ? l->out_c : l->outputs;
-        if (trainable(l) && l->batch_normalize) {
-            cuda_pull_array(l->mean_gpu, l->mean, (size_t)n);
-            cuda_pull_array(l->variance_gpu, l->variance, (size_t)n);
-        }
+        if (!trainable(l) || !l->batch_normalize)
+            continue;
+        twin a = batch_to_host ? (twin){l->mean, l->mean_gpu, n}
+                               : (twin){l->rolling_mean, l->rolling_mean_gpu, n};
+        twin b = batch_to_host ? (twin){l->variance, l->variance_gpu, n}
+                               : (twin){l->rolling_variance, l->rolling_variance_gpu, n};
+        move(&a, batch_to_host);
+        move(&b, batch_to_host);
     }
+}
+
+void gpu_pull_batch_stats(network *net)
+{
+    move_bn(net, 1);
 }
 
 void gpu_push_rolling_stats(network *net)
 {
-    for (int i = 0; net->gpu_index >= 0 && i < net->n; i++) {
-        layer *l = &net->layers[i];
-        int n = l->type == CONVOLUTIONAL ? l->out_c : l->outputs;
-        if (trainable(l) && l->batch_normalize) {
-            cuda_push_array(l->rolling_mean_gpu, l->rolling_mean, (size_t)n);
-            cuda_push_array(l->rolling_variance_gpu, l->rolling_variance, (size_t)n);
-        }
-    }
+    move_bn(net, 0);
 }
 #else
 void gpu_pull_network(network *net)

@@ -80,24 +80,6 @@ void runner_store_path(const config *c, char *buf, size_t size)
     snprintf(buf, size, "results/%s.sqlite", c->experiment);
 }
 
-static int make_dirs(const char *path, hia_error *err)
-{
-    char tmp[4096];
-    snprintf(tmp, sizeof(tmp), "%s", path);
-    for (char *p = tmp + 1;; p++) {
-        if (*p == '/' || *p == 0) {
-            char c = *p;
-            *p = 0;
-            if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-                return hia_fail(err, HIA_EUSER, "cannot create %s: %s", tmp, strerror(errno));
-            *p = c;
-            if (!c)
-                break;
-        }
-    }
-    return 0;
-}
-
 /* ---- planning ---------------------------------------------------------------------------- */
 
 static double param_number(const space_param *p, double v)
@@ -394,7 +376,7 @@ static int start_trial(runner *r, const store_claimed *c, hia_error *err)
     trial_dir(r, c->id, dir, sizeof(dir));
     snprintf(path, sizeof(path), "%s/net.cfg", dir);
     FILE *f = NULL;
-    if (make_dirs(dir, err) || !(f = fopen(path, "w")) || fputs(cfg_text, f) < 0 ||
+    if (io_make_dirs(dir, err) || !(f = fopen(path, "w")) || fputs(cfg_text, f) < 0 ||
         fclose(f) != 0) {
         free(cfg_text);
         return err->msg[0] ? -1 : hia_fail(err, HIA_EINTERNAL, "cannot write %s", path);
@@ -663,7 +645,7 @@ static int runner_init(runner *r, const config *c, const runner_options *o, hia_
     char *slash = strrchr(path, '/');
     if (slash) {
         *slash = 0;
-        int rc = make_dirs(path, err);
+        int rc = io_make_dirs(path, err);
         *slash = '/';
         if (rc)
             return -1;
@@ -672,7 +654,7 @@ static int runner_init(runner *r, const config *c, const runner_options *o, hia_
     r->loaded = calloc((size_t)c->n_datasets, sizeof(*r->loaded));
     if (!r->data || !r->loaded)
         return hia_fail(err, HIA_EINTERNAL, "out of memory");
-    return make_dirs(r->models, err) || store_open(path, &r->db, err) ||
+    return io_make_dirs(r->models, err) || store_open(path, &r->db, err) ||
            record_settings(r, err) || plan_experiment(r, err) ||
            store_reclaim_dead(r->db, r->host, pid_alive, err) ? -1 : 0;
 }

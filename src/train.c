@@ -308,11 +308,12 @@ static int train_epochs(network *net, const netgen_params *p, const dataset_spli
                     loss, limit, TRAIN_DIVERGENCE_FACTOR);
             break;
         }
-        if (hooks && hooks->after_epoch)
-            gpu_pull_network(net);
-        if (hooks && hooks->after_epoch && hooks->after_epoch(hooks->ctx, net, r, err)) {
-            free(order);
-            return -1;
+        if (hooks && hooks->after_epoch) {
+            gpu_pull_network(net); /* checkpoints read the host's copy */
+            if (hooks->after_epoch(hooks->ctx, net, r, err)) {
+                free(order);
+                return -1;
+            }
         }
     }
     free(order);

@@ -113,6 +113,29 @@ int format_read(format_file f, const char *path, void *buf, size_t n, size_t off
     return 0;
 }
 
+unsigned char *format_read_file(const char *path, size_t *len, hia_error *err)
+{
+    long long size = format_file_size(path, err);
+    if (size < 0)
+        return NULL;
+    if (size == 0 || size > (1LL << 30)) {
+        hia_fail(err, HIA_EUSER, "%s: %s", path, size ? "larger than 1 GiB" : "empty file");
+        return NULL;
+    }
+    unsigned char *buf = malloc((size_t)size);
+    FILE *f = fopen(path, "rb");
+    if (!buf || !f || fread(buf, 1, (size_t)size, f) != (size_t)size) {
+        hia_fail(err, buf ? HIA_EUSER : HIA_EINTERNAL, "%s: cannot read: %s", path,
+                 buf ? strerror(errno ? errno : EIO) : "out of memory");
+        free(buf);
+        buf = NULL;
+    }
+    if (f)
+        fclose(f);
+    *len = (size_t)size;
+    return buf;
+}
+
 int format_read_alloc(format_file f, const char *path, uint8_t **buf, size_t n, size_t offset,
                       const char *what, hia_error *err)
 {

@@ -64,6 +64,8 @@ int format_close_at_end(format_file f, const char *path, size_t offset, hia_erro
    the file holds fails as truncated before memory is spent on it. */
 int format_read_alloc(format_file f, const char *path, uint8_t **buf, size_t n, size_t offset,
                       const char *what, hia_error *err);
+/* A whole file (at most 1 GiB) in a new buffer; a zero-byte file is an error. */
+unsigned char *format_read_file(const char *path, size_t *len, hia_error *err);
 /* Closes a file after an error. */
 void format_abandon(format_file f);
 

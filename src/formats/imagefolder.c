@@ -117,37 +117,13 @@ static int find_classes(const format_request *req, name_list *classes, hia_error
     return 0;
 }
 
-/* Reads a whole file; a zero-byte file is an error. */
-static unsigned char *read_file(const char *path, size_t *len, hia_error *err)
-{
-    long long size = format_file_size(path, err);
-    if (size < 0)
-        return NULL;
-    if (size == 0 || size > (1LL << 30)) {
-        hia_fail(err, HIA_EUSER, "%s: %s", path, size ? "larger than 1 GiB" : "empty file");
-        return NULL;
-    }
-    unsigned char *buf = malloc((size_t)size);
-    FILE *f = fopen(path, "rb");
-    if (!buf || !f || fread(buf, 1, (size_t)size, f) != (size_t)size) {
-        hia_fail(err, buf ? HIA_EUSER : HIA_EINTERNAL, "%s: cannot read: %s", path,
-                 buf ? strerror(errno ? errno : EIO) : "out of memory");
-        free(buf);
-        buf = NULL;
-    }
-    if (f)
-        fclose(f);
-    *len = (size_t)size;
-    return buf;
-}
-
 /* Decodes one image into out's slot i (channel-major), resized when a size was asked for. */
 static int load_image(const format_request *req, const char *path, dataset_images *out, long i,
                       hia_error *err)
 {
     size_t len;
     int w, h, comp;
-    unsigned char *file = read_file(path, &len, err);
+    unsigned char *file = format_read_file(path, &len, err);
     if (!file)
         return -1;
     unsigned char *px = len > (size_t)1 << 30 ? NULL
@@ -192,7 +168,7 @@ static int first_shape(const format_request *req, const char *path, int *w, int 
         return 0;
     size_t len;
     int comp;
-    unsigned char *file = read_file(path, &len, err);
+    unsigned char *file = format_read_file(path, &len, err);
     if (!file)
         return -1;
     int ok = stbi_info_from_memory(file, (int)len, w, h, &comp);

@@ -112,21 +112,10 @@ static int load_digit(const char *path, uint8_t **px, size_t *images, hia_error 
 {
     *px = NULL;
     *images = 0;
-    long long size = format_file_size(path, err);
-    if (size < 0)
+    size_t size;
+    char *text = (char *)format_read_file(path, &size, err);
+    if (!text)
         return -1;
-    if (size == 0 || size > (1LL << 30))
-        return hia_fail(err, HIA_EUSER, "%s: %s", path, size ? "larger than 1 GiB" : "empty file");
-    char *text = malloc((size_t)size);
-    FILE *f = fopen(path, "rb");
-    if (!text || !f || fread(text, 1, (size_t)size, f) != (size_t)size) {
-        if (f)
-            fclose(f);
-        free(text);
-        return hia_fail(err, text ? HIA_EUSER : HIA_EINTERNAL, "%s: cannot read: %s", path,
-                        text ? strerror(errno ? errno : EIO) : "out of memory");
-    }
-    fclose(f);
     json_in j = {text, text + size, text, path};
     size_t count;
     int rc = parse(&j, px, &count, err);
