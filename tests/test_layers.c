@@ -1,9 +1,10 @@
 /* layers: Darknet's optimised CPU layers (hia's patches) against straightforward reference
    implementations in double precision: forward outputs and one backward pass's gradients
    (weights, biases, batch-norm scales, the input) of convolutions (odd sizes, strides 1 and 2,
-   kernels 1 to 7, with and without batch norm), max-pools (odd sizes, ties), dense layers and
+   kernels 1 to 7, with and without batch norm, batches split over 1 to 3 threads), max-pools (odd sizes, ties), dense layers and
    softmax, for every activation hia generates. */
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,16 +89,21 @@ typedef struct conv_case {
     int c, h, w, filters, size, stride;
 } conv_case;
 
-static void test_conv(const conv_case *k, const char *a, int bn)
+/* threads: the OpenMP threads when Darknet sizes the layer's workspace, then when it runs */
+static void test_conv(const conv_case *k, const char *a, int bn, int B, int threads_parse,
+                      int threads_run)
 {
-    enum { B = 2 };
-    char cfg[512], where[160];
+    char cfg[512], where[200];
     snprintf(cfg, sizeof(cfg), "[net]\nbatch=%d\nheight=%d\nwidth=%d\nchannels=%d\n\n"
              "[convolutional]\nfilters=%d\nsize=%d\nstride=%d\npad=1\nbatch_normalize=%d\n"
              "activation=%s\n", B, k->h, k->w, k->c, k->filters, k->size, k->stride, bn, a);
-    snprintf(where, sizeof(where), "conv %dx%dx%d, %d filters %dx%d stride %d, %s%s", k->w, k->h,
-             k->c, k->filters, k->size, k->size, k->stride, a, bn ? ", batch norm" : "");
+    snprintf(where, sizeof(where),
+             "conv %dx%dx%d, %d filters %dx%d stride %d, %s%s, batch %d, threads %d then %d",
+             k->w, k->h, k->c, k->filters, k->size, k->size, k->stride, a,
+             bn ? ", batch norm" : "", B, threads_parse, threads_run);
+    omp_set_num_threads(threads_parse);
     network *net = parse_text(cfg);
+    omp_set_num_threads(threads_run);
     if (!net) {
         fprintf(stderr, "%s: %s\n", where, darknet_msg);
         check_failures++;
@@ -146,7 +152,8 @@ static void test_conv(const conv_case *k, const char *a, int bn)
         for (int b = 0; b < B; b++)
             for (int i = 0; i < oh * ow; i++) {
                 int o = OUT(b, f, 0, 0) + i;
-                xn[o] = bn ? (z[o] - mean[f]) / sqrt(var[f] + 1e-5) : z[o];
+                /* Darknet's forward divides by sd + 1e-6, its backward by sqrt(var + 1e-5) */
+                xn[o] = bn ? (z[o] - mean[f]) / (sqrt(var[f]) + 1e-6) : z[o];
                 y[o] = act((bn ? l->scales[f] : 1) * xn[o] + l->biases[f], a);
             }
     }
@@ -410,10 +417,15 @@ int main(void)
                                       {2, 11, 9, 3, 7, 1}, {4, 6, 7, 8, 3, 2}, {3, 28, 28, 4, 3, 1}};
     darknet_catch_errors();
     darknet_seed(3);
-    for (size_t k = 0; k < sizeof(convs) / sizeof(convs[0]); k++)
-        for (size_t a = 0; a < sizeof(activations) / sizeof(activations[0]); a++)
-            for (int bn = 0; bn < 2; bn++)
-                test_conv(&convs[k], activations[a], bn);
+    /* convolutions split the batch across threads, a workspace slot each: one thread, an
+       uneven split, and more threads than the workspace was sized for */
+    static const int runs[][3] = {{2, 2, 2}, {3, 1, 1}, {5, 3, 3}, {4, 1, 3}};
+    for (size_t r = 0; r < sizeof(runs) / sizeof(runs[0]); r++)
+        for (size_t k = 0; k < sizeof(convs) / sizeof(convs[0]); k++)
+            for (size_t a = 0; a < sizeof(activations) / sizeof(activations[0]); a++)
+                for (int bn = 0; bn < 2; bn++)
+                    test_conv(&convs[k], activations[a], bn, runs[r][0], runs[r][1], runs[r][2]);
+    omp_set_num_threads(2);
     test_maxpool(3, 5, 7);
     test_maxpool(2, 6, 6);
     test_maxpool(1, 3, 3);
