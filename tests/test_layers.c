@@ -414,7 +414,8 @@ static void test_softmax(void)
 int main(void)
 {
     static const conv_case convs[] = {{1, 5, 7, 3, 3, 1}, {3, 9, 6, 4, 5, 2}, {2, 8, 8, 5, 1, 1},
-                                      {2, 11, 9, 3, 7, 1}, {4, 6, 7, 8, 3, 2}, {3, 28, 28, 4, 3, 1}};
+                                      {2, 11, 9, 3, 7, 1}, {4, 6, 7, 8, 3, 2}, {3, 28, 28, 4, 3, 1},
+                                      {24, 9, 9, 3, 7, 1}, {22, 11, 9, 4, 7, 2}};
     darknet_catch_errors();
     darknet_seed(3);
     /* convolutions split the batch across threads, a workspace slot each: one thread, an
