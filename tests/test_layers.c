@@ -86,6 +86,15 @@ static void compare(const char *what, const char *where, const float *got, const
     }
 }
 
+/* give the network back its own buffers (the tests lend it theirs) and free it */
+static void release(network *net, float *input, float *truth)
+{
+    net->input = input;
+    net->truth = truth;
+    net->delta = NULL;
+    free_network(net);
+}
+
 typedef struct conv_case {
     int c, h, w, filters, size, stride;
 } conv_case;
@@ -111,6 +120,7 @@ static void test_conv(const conv_case *k, const char *a, int bn, int B, int thre
         return;
     }
     layer *l = &net->layers[0];
+    float *own_input = net->input, *own_truth = net->truth;
     int p = k->size / 2, oh = l->out_h, ow = l->out_w, F = k->filters, C = k->c, S = k->size;
     int in_n = B * C * k->h * k->w, out_n = l->outputs * B, m = B * oh * ow;
     float *x = malloc(sizeof(float) * in_n), *dx = calloc(in_n, sizeof(float));
@@ -222,8 +232,7 @@ static void test_conv(const conv_case *k, const char *a, int bn, int B, int thre
 #undef OUT
     free(x), free(dx), free(g), free(z), free(y), free(dz), free(dw), free(db), free(ds);
     free(dxr), free(xn), free(mean), free(var);
-    net->input = NULL;
-    net->delta = NULL;
+    release(net, own_input, own_truth);
 }
 
 static void test_maxpool(int c, int h, int w)
@@ -239,6 +248,7 @@ static void test_maxpool(int c, int h, int w)
         return;
     }
     layer *l = &net->layers[0];
+    float *own_input = net->input, *own_truth = net->truth;
     int oh = (h + 1) / 2, ow = (w + 1) / 2, in_n = B * c * h * w, out_n = B * c * oh * ow;
     CHECK(l->out_h == oh && l->out_w == ow);
     float *x = malloc(sizeof(float) * in_n), *dx = calloc(in_n, sizeof(float));
@@ -275,8 +285,7 @@ static void test_maxpool(int c, int h, int w)
     l->backward(*l, *net);
     compare("input gradient", where, dx, dxr, in_n);
     free(x), free(dx), free(y), free(dxr), free(arg), free(g);
-    net->input = NULL;
-    net->delta = NULL;
+    release(net, own_input, own_truth);
 }
 
 static void test_connected(const char *a, int bn)
@@ -292,6 +301,7 @@ static void test_connected(const char *a, int bn)
         return;
     }
     layer *l = &net->layers[0];
+    float *own_input = net->input, *own_truth = net->truth;
     float x[B * IN], dx[B * IN] = {0}, g[B * OUT];
     double z[B * OUT], y[B * OUT], xn[B * OUT], dz[B * OUT], dw[OUT * IN] = {0}, db[OUT] = {0};
     double ds[OUT] = {0}, dxr[B * IN] = {0};
@@ -374,8 +384,7 @@ static void test_connected(const char *a, int bn)
     if (bn)
         compare("scale gradient", where, l->scale_updates, ds, OUT);
     compare("input gradient", where, dx, dxr, B * IN);
-    net->input = NULL;
-    net->delta = NULL;
+    release(net, own_input, own_truth);
 }
 
 static void test_softmax(void)
@@ -387,6 +396,7 @@ static void test_softmax(void)
         return;
     }
     layer *l = &net->layers[0];
+    float *own_input = net->input, *own_truth = net->truth;
     float x[B * N], truth[B * N] = {0};
     double y[B * N], d[B * N];
     randomise(x, B * N);
@@ -408,8 +418,7 @@ static void test_softmax(void)
     l->forward(*l, *net);
     compare("forward output", "softmax", l->output, y, B * N);
     compare("delta (truth - output)", "softmax", l->delta, d, B * N);
-    net->input = NULL;
-    net->truth = NULL;
+    release(net, own_input, own_truth);
 }
 
 int main(void)
