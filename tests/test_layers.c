@@ -86,6 +86,17 @@ static void compare(const char *what, const char *where, const float *got, const
     }
 }
 
+/* the network of a case's cfg, or NULL with the failure counted and Darknet's message shown */
+static network *parse_case(const char *cfg, const char *where)
+{
+    network *net = parse_text(cfg);
+    if (!net) {
+        fprintf(stderr, "%s: %s\n", where, darknet_msg);
+        check_failures++;
+    }
+    return net;
+}
+
 /* give the network back its own buffers (the tests lend it theirs) and free it */
 static void release(network *net, float *input, float *truth)
 {
@@ -112,13 +123,10 @@ static void test_conv(const conv_case *k, const char *a, int bn, int B, int thre
              k->w, k->h, k->c, k->filters, k->size, k->size, k->stride, a,
              bn ? ", batch norm" : "", B, threads_parse, threads_run);
     omp_set_num_threads(threads_parse);
-    network *net = parse_text(cfg);
+    network *net = parse_case(cfg, where);
     omp_set_num_threads(threads_run);
-    if (!net) {
-        fprintf(stderr, "%s: %s\n", where, darknet_msg);
-        check_failures++;
+    if (!net)
         return;
-    }
     layer *l = &net->layers[0];
     float *own_input = net->input, *own_truth = net->truth;
     int p = k->size / 2, oh = l->out_h, ow = l->out_w, F = k->filters, C = k->c, S = k->size;
@@ -242,11 +250,9 @@ static void test_maxpool(int c, int h, int w)
     snprintf(cfg, sizeof(cfg), "[net]\nbatch=%d\nheight=%d\nwidth=%d\nchannels=%d\n\n"
              "[maxpool]\nsize=2\nstride=2\n", B, h, w, c);
     snprintf(where, sizeof(where), "max-pool 2x2/2 of %dx%dx%d", w, h, c);
-    network *net = parse_text(cfg);
-    if (!net) {
-        check_failures++;
+    network *net = parse_case(cfg, where);
+    if (!net)
         return;
-    }
     layer *l = &net->layers[0];
     float *own_input = net->input, *own_truth = net->truth;
     int oh = (h + 1) / 2, ow = (w + 1) / 2, in_n = B * c * h * w, out_n = B * c * oh * ow;
@@ -295,11 +301,9 @@ static void test_connected(const char *a, int bn)
     snprintf(cfg, sizeof(cfg), "[net]\nbatch=%d\nheight=1\nwidth=%d\nchannels=1\n\n"
              "[connected]\noutput=%d\nbatch_normalize=%d\nactivation=%s\n", B, IN, OUT, bn, a);
     snprintf(where, sizeof(where), "dense %d -> %d, %s%s", IN, OUT, a, bn ? ", batch norm" : "");
-    network *net = parse_text(cfg);
-    if (!net) {
-        check_failures++;
+    network *net = parse_case(cfg, where);
+    if (!net)
         return;
-    }
     layer *l = &net->layers[0];
     float *own_input = net->input, *own_truth = net->truth;
     float x[B * IN], dx[B * IN] = {0}, g[B * OUT];
@@ -390,11 +394,10 @@ static void test_connected(const char *a, int bn)
 static void test_softmax(void)
 {
     enum { B = 3, N = 10 };
-    network *net = parse_text("[net]\nbatch=3\nheight=1\nwidth=10\nchannels=1\n\n[softmax]\n");
-    if (!net) {
-        check_failures++;
+    network *net = parse_case("[net]\nbatch=3\nheight=1\nwidth=10\nchannels=1\n\n[softmax]\n",
+                              "softmax");
+    if (!net)
         return;
-    }
     layer *l = &net->layers[0];
     float *own_input = net->input, *own_truth = net->truth;
     float x[B * N], truth[B * N] = {0};
