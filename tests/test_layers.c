@@ -106,6 +106,14 @@ static void release(network *net, float *input, float *truth)
     free_network(net);
 }
 
+/* random starting values in a gradient buffer, added to what it must end up holding */
+static void prefill(float *buf, double *want, int n)
+{
+    randomise(buf, n);
+    for (int i = 0; i < n; i++)
+        want[i] += buf[i];
+}
+
 typedef struct conv_case {
     int c, h, w, filters, size, stride;
 } conv_case;
@@ -223,11 +231,13 @@ static void test_conv(const conv_case *k, const char *a, int bn, int B, int thre
                                 dw[(((f * C + c) * S + u) * S + v)] += d * IN(b, c, ir, iq);
                                 dxr[(((b * C + c) * k->h) + ir) * k->w + iq] += d * W(f, c, u, v);
                             }
+    /* Darknet adds gradients to what its buffers hold: start them away from 0 */
     memcpy(l->delta, g, sizeof(float) * out_n);
-    memset(l->weight_updates, 0, sizeof(float) * l->nweights);
-    memset(l->bias_updates, 0, sizeof(float) * F);
+    prefill(l->weight_updates, dw, l->nweights);
+    prefill(l->bias_updates, db, F);
     if (bn)
-        memset(l->scale_updates, 0, sizeof(float) * F);
+        prefill(l->scale_updates, ds, F);
+    prefill(dx, dxr, in_n);
     net->delta = dx;
     l->backward(*l, *net);
     compare("weight gradient", where, l->weight_updates, dw, l->nweights);
