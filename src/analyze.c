@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/settings.h"
 #include "analysis/summary.h"
 #include "analysis/table.h"
 #include "jsonw.h"
@@ -42,6 +43,8 @@ typedef struct analyze_args {
     const char *input, *method, *target, *dataset, *categorical, *log, *exclude;
     int pooled, layers, json;
     summary_options o;
+    unsigned given;      /* SETTING_* bits of the flags given */
+    char settings[1024]; /* the analysis settings used and where each came from (a store) */
 } analyze_args;
 
 static int value_of(int argc, char **argv, int *i, const char **out, hia_error *err)
@@ -108,11 +111,14 @@ static int parse(int argc, char **argv, analyze_args *a, hia_error *err)
         } else if (!strcmp(s, "--json")) {
             a->json = 1;
         } else if (!strcmp(s, "--neighbours")) {
+            a->given |= SETTING_NEIGHBOURS;
             rc = number_of(argc, argv, &i, 1, 1e6, &x, err);
             a->o.relief.neighbours = (int)x;
         } else if (!strcmp(s, "--weighting")) {
+            a->given |= SETTING_WEIGHTING;
             rc = choice_of(argc, argv, &i, "equal", "rank", &a->o.relief.rank_weighting, err);
         } else if (!strcmp(s, "--sigma")) {
+            a->given |= SETTING_SIGMA;
             rc = number_of(argc, argv, &i, 1e-9, 1e9, &a->o.relief.sigma, err);
         } else if (!strcmp(s, "--distance")) {
             rc = choice_of(argc, argv, &i, "manhattan", "euclidean", &a->o.relief.euclidean, err);
@@ -128,11 +134,14 @@ static int parse(int argc, char **argv, analyze_args *a, hia_error *err)
             rc = number_of(argc, argv, &i, 0, 100000, &x, err);
             a->o.bootstrap = (int)x;
         } else if (!strcmp(s, "--subsamples")) {
+            a->given |= SETTING_SUBSAMPLES;
             rc = number_of(argc, argv, &i, 2, 10000, &x, err);
             a->o.subsamples = (int)x;
         } else if (!strcmp(s, "--fraction")) {
+            a->given |= SETTING_FRACTION;
             rc = number_of(argc, argv, &i, 1e-9, 1, &a->o.fraction, err);
         } else if (!strcmp(s, "--trees")) {
+            a->given |= SETTING_TREES;
             rc = number_of(argc, argv, &i, 1, 100000, &x, err);
             a->o.forest.trees = (int)x;
         } else if (!strcmp(s, "--max-depth")) {
@@ -153,6 +162,7 @@ static int parse(int argc, char **argv, analyze_args *a, hia_error *err)
                 rc = hia_fail(err, HIA_EUSER, "--cutoffs %s: expected lo,hi with lo < hi", v);
             a->o.has_cutoffs = 1;
         } else if (!strcmp(s, "--seed")) {
+            a->given |= SETTING_SEED;
             rc = number_of(argc, argv, &i, 0, 2147483647, &x, err);
             a->o.seed = (uint64_t)x;
             a->o.relief.seed = (int32_t)x;
@@ -499,7 +509,7 @@ static int dataset_agreement(const analyze_args *a, const name_list *datasets, j
     return rc;
 }
 
-static int load(const analyze_args *a, table *t, name_list *datasets, char *scope, size_t size,
+static int load(analyze_args *a, table *t, name_list *datasets, char *scope, size_t size,
                 hia_error *err)
 {
     if (is_csv(a->input)) {
@@ -510,7 +520,8 @@ static int load(const analyze_args *a, table *t, name_list *datasets, char *scop
     store *s;
     if (store_open(a->input, &s, err))
         return -1;
-    int rc = store_datasets(s, collect_dataset, datasets, err);
+    int rc = settings_apply(s, &a->o, a->given, a->settings, sizeof(a->settings), err) ||
+             store_datasets(s, collect_dataset, datasets, err);
     table_store_options o = {a->target ? a->target : "test_accuracy", a->dataset,
                              a->pooled || (!a->dataset && datasets->n > 1), a->layers};
     if (!rc)
@@ -575,9 +586,13 @@ int analyze_command(int argc, char **argv, hia_error *err)
         jsonw_string(&j, "target", t.target);
         jsonw_int(&j, "rows", t.n_rows);
         jsonw_int(&j, "excluded", t.excluded);
+        if (a.settings[0])
+            jsonw_string(&j, "settings", a.settings);
     } else {
         printf("%s: %d trials, target %s (%ld left out: not finished, failed or no value)\n",
                scope, t.n_rows, t.target, t.excluded);
+        if (a.settings[0])
+            printf("settings: %s\n", a.settings);
     }
     int relief = !strcmp(a.method, "all") || !strcmp(a.method, "nrrelieff");
     if (relief)

@@ -122,8 +122,8 @@ int checkpoint_save(const char *path, network *net, const train_result *r, hia_e
     if (!ok || rename(tmp, path) != 0 || sync_dir(path) != 0) {
         saved = ok ? errno : saved;
         unlink(tmp);
-        return hia_fail(err, HIA_EINTERNAL, "cannot write checkpoint %s: %s", path,
-                        strerror(saved));
+        return hia_fail(err, io_status(saved, HIA_EINTERNAL), "cannot write checkpoint %s: %s",
+                        path, strerror(saved));
     }
     return 0;
 }

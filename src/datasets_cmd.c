@@ -1,9 +1,11 @@
 #include "datasets_cmd.h"
 
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "datafiles.h"
 #include "dataset.h"
@@ -240,35 +242,33 @@ static const char *guess_format(const char *path, char *pair, size_t len, hia_er
     return NULL;
 }
 
+/* One split as text, or as a JSON object into j. */
 static void print_inspect(const char *path, const char *format, const dataset_images *d,
-                          int json)
+                          jsonw *j)
 {
     long *count = calloc((size_t)(d->classes ? d->classes : 1), sizeof(long));
     for (int i = 0; count && i < d->n; i++)
         count[d->labels[i]]++;
-    if (json) {
-        jsonw j;
-        jsonw_init(&j, stdout);
-        jsonw_begin_object(&j, NULL);
-        jsonw_string(&j, "path", path);
-        jsonw_string(&j, "format", format);
-        jsonw_int(&j, "count", d->n);
-        jsonw_int(&j, "width", d->width);
-        jsonw_int(&j, "height", d->height);
-        jsonw_int(&j, "channels", d->channels);
-        jsonw_int(&j, "classes", d->classes);
-        jsonw_begin_array(&j, "per_class");
+    if (j) {
+        jsonw_begin_object(j, NULL);
+        jsonw_string(j, "path", path);
+        jsonw_string(j, "format", format);
+        jsonw_int(j, "count", d->n);
+        jsonw_int(j, "width", d->width);
+        jsonw_int(j, "height", d->height);
+        jsonw_int(j, "channels", d->channels);
+        jsonw_int(j, "classes", d->classes);
+        jsonw_begin_array(j, "per_class");
         for (int k = 0; count && k < d->classes; k++)
-            jsonw_int(&j, NULL, count[k]);
-        jsonw_end_array(&j);
+            jsonw_int(j, NULL, count[k]);
+        jsonw_end_array(j);
         if (d->names) {
-            jsonw_begin_array(&j, "class_names");
+            jsonw_begin_array(j, "class_names");
             for (int k = 0; k < d->classes; k++)
-                jsonw_string(&j, NULL, d->names[k]);
-            jsonw_end_array(&j);
+                jsonw_string(j, NULL, d->names[k]);
+            jsonw_end_array(j);
         }
-        jsonw_end_object(&j);
-        putchar('\n');
+        jsonw_end_object(j);
     } else {
         printf("%s: %s, %d images, %dx%d, %d channel%s, %d classes\n", path, format, d->n,
                d->width, d->height, d->channels, d->channels == 1 ? "" : "s", d->classes);
@@ -276,6 +276,116 @@ static void print_inspect(const char *path, const char *format, const dataset_im
             printf("  class %-4d %-24s %ld\n", k, d->names ? d->names[k] : "", count[k]);
     }
     free(count);
+}
+
+/* The splits of a dataset folder in a file format: MNIST-style IDX files (the images
+   *-images-idx3-ubyte[.gz] beside their *-labels-idx1-ubyte[.gz]) or CIFAR-10's
+   cifar-10-batches-bin/ (data_batch_1..5.bin for training, test_batch.bin). */
+typedef struct folder_split {
+    char name[64];
+    char files[8][4400];
+    int n;
+} folder_split;
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The format of a folder's files and its splits (0 when it holds neither kind), or -1. */
+static int folder_splits(const char *dir, const char **format, folder_split *s, int max,
+                         hia_error *err)
+{
+    glob_t g;
+    char pattern[4200];
+    int n = 0;
+    snprintf(pattern, sizeof(pattern), "%s/*-images-idx3-ubyte*", dir);
+    if (glob(pattern, 0, NULL, &g) == 0) {
+        *format = "idx";
+        for (size_t i = 0; i < g.gl_pathc && n < max; i++) {
+            const char *f = g.gl_pathv[i], *base = strrchr(f, '/') + 1;
+            folder_split *p = &s[n++];
+            snprintf(p->name, sizeof(p->name), "%.*s", (int)(strstr(base, "-images") - base),
+                     base);
+            snprintf(p->files[0], sizeof(p->files[0]), "%s", f);
+            snprintf(p->files[1], sizeof(p->files[1]), "%s", f);
+            memcpy(strstr(p->files[1] + (base - f), "images-idx3"), "labels-idx1", 11);
+            p->n = 2;
+            if (access(p->files[1], R_OK) != 0) {
+                globfree(&g);
+                return hia_fail(err, HIA_EUSER, "%s: no labels beside the images %s (expected "
+                                "%s)", dir, f, p->files[1]);
+            }
+        }
+        globfree(&g);
+        return n;
+    }
+    snprintf(pattern, sizeof(pattern), "%s/data_batch_*.bin", dir);
+    int train = glob(pattern, 0, NULL, &g) == 0;
+    snprintf(pattern, sizeof(pattern), "%s/test_batch.bin", dir);
+    int test = glob(pattern, train ? GLOB_APPEND : 0, NULL, &g) == 0;
+    if (!train && !test)
+        return 0;
+    *format = "cifar10";
+    if (train) {
+        folder_split *p = &s[n++];
+        snprintf(p->name, sizeof(p->name), "train");
+        size_t batches = g.gl_pathc - (size_t)test;
+        qsort(g.gl_pathv, batches, sizeof(char *), by_name);
+        for (size_t i = 0; i < batches && p->n < 8; i++)
+            snprintf(p->files[p->n++], sizeof(p->files[0]), "%s", g.gl_pathv[i]);
+    }
+    if (test) {
+        folder_split *p = &s[n++];
+        snprintf(p->name, sizeof(p->name), "test");
+        snprintf(p->files[0], sizeof(p->files[0]), "%s", g.gl_pathv[g.gl_pathc - 1]);
+        p->n = 1;
+    }
+    globfree(&g);
+    return n;
+}
+
+/* Inspects each split of a folder of IDX or CIFAR-10 files; 1 when the folder is neither. */
+static int inspect_folder(const char *dir, int json, hia_error *err)
+{
+    folder_split splits[8];
+    const char *format = NULL;
+    int n = folder_splits(dir, &format, splits, 8, err);
+    if (n <= 0)
+        return n < 0 ? -1 : 1;
+    const format_info *fmt = format_find(format);
+    jsonw j;
+    if (json) {
+        jsonw_init(&j, stdout);
+        jsonw_begin_object(&j, NULL);
+        jsonw_string(&j, "path", dir);
+        jsonw_string(&j, "format", format);
+        jsonw_begin_array(&j, "splits");
+    } else {
+        printf("%s: %s, %d split%s\n", dir, format, n, n == 1 ? "" : "s");
+    }
+    int rc = 0;
+    for (int i = 0; i < n && !rc; i++) {
+        const char *files[8];
+        for (int k = 0; k < splits[i].n; k++)
+            files[k] = splits[i].files[k];
+        format_request req = {.files = files, .n_files = splits[i].n};
+        dataset_images d = {0};
+        rc = fmt->load(&req, &d, err);
+        if (!rc) {
+            if (!json)
+                printf("%s (%d file%s): ", splits[i].name, splits[i].n,
+                       splits[i].n == 1 ? "" : "s");
+            print_inspect(splits[i].files[0], format, &d, json ? &j : NULL);
+        }
+        dataset_images_free(&d);
+    }
+    if (json) {
+        jsonw_end_array(&j);
+        jsonw_end_object(&j);
+        putchar('\n');
+    }
+    return rc;
 }
 
 static int cmd_inspect(const ds_args *a, hia_error *err)
@@ -286,6 +396,12 @@ static int cmd_inspect(const ds_args *a, hia_error *err)
         return hia_fail(err, HIA_EUSER, "inspect takes one path");
     const char *path = a->names[0];
     const char *format = a->format;
+    struct stat st;
+    if (!format && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        int rc = inspect_folder(path, a->json, err);
+        if (rc <= 0)
+            return rc;
+    }
     const char *guessed = guess_format(path, pair, sizeof(pair), err);
     if (!format && !guessed)
         return -1;
@@ -301,8 +417,14 @@ static int cmd_inspect(const ds_args *a, hia_error *err)
     const char *files[] = {path, pair};
     format_request req = {.files = files, .n_files = fmt->min_files};
     int rc = fmt->load(&req, &d, err);
-    if (!rc)
-        print_inspect(path, format, &d, a->json);
+    if (!rc && a->json) {
+        jsonw j;
+        jsonw_init(&j, stdout);
+        print_inspect(path, format, &d, &j);
+        putchar('\n');
+    } else if (!rc) {
+        print_inspect(path, format, &d, NULL);
+    }
     dataset_images_free(&d);
     return rc;
 }

@@ -1,10 +1,14 @@
 /* error: how failures travel in hia. A function that can fail takes a hia_error *,
-   fills it with a message and a status (user error or internal failure) and returns -1;
-   only main.c prints the message and exits with the status. */
+   fills it with a message and a status and returns -1; only main.c prints the message and
+   exits with the status. */
 #ifndef HIA_ERROR_H
 #define HIA_ERROR_H
 
-enum { HIA_OK = 0, HIA_EUSER = 1, HIA_EINTERNAL = 2 };
+/* The statuses, which are also hia's exit statuses: a user error (a file, a value), an
+   internal failure, a fault of the machine (no space left, an I/O error, a read-only file
+   system: nothing of the work is blamed or lost, run again once it is fixed), and a sweep that
+   ended with trials failed for good. */
+enum { HIA_OK = 0, HIA_EUSER = 1, HIA_EINTERNAL = 2, HIA_EENV = 3, HIA_EFAILED = 4 };
 
 typedef struct hia_error {
     int status;

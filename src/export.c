@@ -124,6 +124,18 @@ static int json_epoch(void *ctx, int epoch, const store_epoch *e)
     return 0;
 }
 
+static int json_failure(void *ctx, const store_failure *f)
+{
+    jsonw *j = ctx;
+    jsonw_begin_object(j, NULL);
+    jsonw_int(j, "attempt", f->attempt);
+    jsonw_string(j, "reason", f->reason ? f->reason : "");
+    jsonw_string(j, "worker", f->worker ? f->worker : "");
+    jsonw_number(j, "at", f->at);
+    jsonw_end_object(j);
+    return 0;
+}
+
 /* Columns of the trials table that hold numbers. */
 static int numeric_column(const char *name)
 {
@@ -173,6 +185,10 @@ static int json_row(void *ctx, const store_row *r)
     jsonw_end_object(j);
     jsonw_begin_array(j, "history");
     int rc = store_epochs(t->db, id, json_epoch, j, t->err);
+    jsonw_end_array(j);
+    jsonw_begin_array(j, "failure_history");
+    if (!rc)
+        rc = store_failures(t->db, id, json_failure, j, t->err);
     jsonw_end_array(j);
     jsonw_end_object(j);
     return rc;

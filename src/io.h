@@ -6,6 +6,12 @@
 
 #include "error.h"
 
+/* Whether errno value e is a fault of the machine rather than of the work: no space left, a
+   quota, an I/O error, a read-only file system. */
+int io_env_errno(int e);
+/* The status for a failed file operation with errno e: HIA_EENV for faults of the machine,
+   else fallback. */
+int io_status(int e, int fallback);
 /* Writes all n bytes; 0 on success, -1 with errno set. */
 int io_write_all(int fd, const void *p, size_t n);
 /* Replaces the file at path with the n bytes (written beside it, then renamed): a reader

@@ -1,5 +1,7 @@
 /* main: the hia command line. Parses arguments, dispatches to the modules, prints results
-   and errors; the only place that exits. Exit status: 0 success, 1 user error, 2 internal. */
+   and errors; the only place that exits. Exit status: 0 success, 1 user error, 2 internal,
+   3 a fault of the machine (disk full, I/O error), 4 a sweep that ended with trials failed
+   for good, 130/143 a sweep stopped by SIGINT/SIGTERM. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,11 +37,17 @@ static const char usage_main[] =
     "  run CONFIG             start, or continue, the experiment in CONFIG\n"
     "  status [CONFIG|STORE]  trials by state, per dataset, throughput, ETA\n"
     "  export STORE           one row per trial, as CSV or JSON\n"
-    "  analyze STORE|CSV      rank the hyperparameters (N-RReliefF) and check the ranking (ICC)\n"
+    "  analyze STORE|CSV      rank the hyperparameters (N-RReliefF, fANOVA) and check the\n"
+    "                         ranking's stability (ICC)\n"
+    "  report STORE           write the study's report (HTML and Markdown, SVG figures)\n"
     "  train CONFIG           train and evaluate one configuration (no results store)\n"
     "  netgen CONFIG          print the Darknet cfg of one configuration\n"
+    "  datasets ACTION        list, check, fetch or inspect datasets\n"
     "\n"
-    "hia <command> --help shows a command's options; hia --version its version.\n";
+    "hia <command> --help shows a command's options; hia --version its version.\n"
+    "Exit status: 0 success, 1 a user error, 2 an internal failure, 3 a fault of the machine\n"
+    "(no space left, an I/O error: fix it and run again), 4 a sweep that ended with trials\n"
+    "failed for good, 130 and 143 a sweep stopped by SIGINT and SIGTERM.\n";
 
 static const char usage_train[] =
     "usage: hia train CONFIG [--dataset D] [--set key=value]... [--seed S] [--trial ID]\n"
@@ -60,14 +68,21 @@ static const char usage_train[] =
     "  --json        print one JSON object instead of text (epoch lines go to stderr)\n";
 
 static const char usage_run[] =
-    "usage: hia run CONFIG [-j N] [--store PATH]\n"
+    "usage: hia run CONFIG [-j N] [--store PATH] [--retry-failed]\n"
     "\n"
     "Runs the experiment in CONFIG: plans its trials into the results store, then trains them,\n"
     "N at a time, each in its own process, checkpointing after every epoch. Run it again after\n"
     "any interruption to continue; a changed CONFIG is refused.\n"
     "\n"
-    "  -j N          trials at once (default 1); each gets 1/N of the thread budget\n"
-    "  --store PATH  results store (default results/<experiment>.sqlite)\n";
+    "  -j N            trials at once (default 1); each gets 1/N of the thread budget\n"
+    "  --store PATH    results store (default results/<experiment>.sqlite)\n"
+    "  --retry-failed  trials failed for good go back to pending first (their failures stay\n"
+    "                  in hia export's failure_history)\n"
+    "\n"
+    "Exit status: 0 every trial ended (done or diverged); 3 the machine failed (no space left,\n"
+    "an I/O error, a store it cannot write): the sweep stopped, the trial it hit is pending\n"
+    "again, run again once fixed; 4 the sweep ended with trials failed for good; 130/143\n"
+    "stopped by SIGINT/SIGTERM; 1 and 2 user and internal errors.\n";
 
 static const char usage_status[] =
     "usage: hia status [CONFIG|STORE] [--json]\n"
@@ -99,6 +114,7 @@ typedef struct args {
     int json;
     int help;
     int jobs;
+    int retry_failed;
     const char *store;
     const char *format;
 } args;
@@ -128,6 +144,8 @@ static int parse_args(int argc, char **argv, int allowed, args *a, hia_error *er
             if (parse_long(argv[++i], &v) || v < 1 || v > 64)
                 return hia_fail(err, HIA_EUSER, "-j %s: expected 1..64", argv[i]);
             a->jobs = (int)v;
+        } else if ((allowed & OPT_RUN) && !strcmp(s, "--retry-failed")) {
+            a->retry_failed = 1;
         } else if ((allowed & OPT_RUN) && !strcmp(s, "--store")) {
             if (need_value(argc, argv, i, err))
                 return -1;
@@ -340,7 +358,8 @@ static int cmd_run(const args *a, hia_error *err)
         return -1;
     int rc = 0;
     runner_options o = {.jobs = a->jobs, .store_path = a->store, .max_failures = 3,
-                        .lease_seconds = 60, .log = stdout, .live = isatty(STDOUT_FILENO)};
+                        .lease_seconds = 60, .log = stdout, .live = isatty(STDOUT_FILENO),
+                        .retry_failed = a->retry_failed};
     if (!rc)
         rc = runner_run(&c, &o, err);
     char path[4096];
@@ -351,8 +370,11 @@ static int cmd_run(const args *a, hia_error *err)
     if (rc > 0)
         hia_fail(err, 128 + rc, "stopped by %s; run `hia run %s` again to continue",
                  rc == SIGINT ? "SIGINT" : "SIGTERM", a->config);
-    else if (rc == 0)
+    else if (rc == 0 || err->status == HIA_EFAILED)
         printf("results: %s (hia status %s, hia export %s)\n", path, path, path);
+    if (rc < 0 && err->status == HIA_EENV)
+        hia_wrap(err, "stopped, a fault of the machine (the trial is pending again; run `hia "
+                 "run %s` once it is fixed)", a->config);
     config_free(&c);
     return rc ? -1 : 0;
 }
@@ -388,9 +410,9 @@ typedef struct status_ctx {
 
 static void print_counts(const store_counts *c, const char *indent, const char *name)
 {
-    printf("%s%s: %ld/%ld done, %ld running, %ld pending, %ld failed, %ld diverged", indent,
-           name, c->done + c->diverged + c->failed, c->total, c->running, c->pending, c->failed,
-           c->diverged);
+    printf("%s%s: %ld of %ld ended: %ld done, %ld failed, %ld diverged; %ld running, %ld "
+           "pending", indent, name, c->done + c->diverged + c->failed, c->total, c->done,
+           c->failed, c->diverged, c->running, c->pending);
     if (c->images_per_second > 0)
         printf("; %.0f img/s, %.1f s per trial", c->images_per_second, c->trial_seconds);
     putchar('\n');

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/settings.h"
+
 typedef struct gather {
     report_data *d;
     hia_error *err;
@@ -148,7 +150,8 @@ int report_data_load(const char *store_path, report_data *d, hia_error *err)
     if (store_open(store_path, &s, err))
         return -1;
     d->experiment = store_setting_value(s, "setting:experiment");
-    int rc = sweep(s, d, err);
+    int rc = settings_apply(s, &d->options, 0, d->settings, sizeof(d->settings), err) ||
+             sweep(s, d, err);
     if (!rc && d->finished == 0)
         rc = hia_fail(err, HIA_EUSER, "%s: no finished trials yet (%ld planned, %ld pending, "
                       "%ld failed): nothing to report", store_path, d->total.total,

@@ -28,6 +28,7 @@ typedef struct report_data {
     char hia_version[32], blas[64], workers[256];
     int darknet_patches;
     summary_options options;
+    char settings[1024];      /* the analysis settings used, each with where it came from */
     table t;                  /* all datasets (z-scored when several) */
     relief_summary relief;
     fanova_summary fanova;

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analysis/settings.h"
 #include "checkpoint.h"
 #include "dataset.h"
 #include "gpu.h"
@@ -26,11 +27,13 @@
 #include "yamldoc.h"
 
 #define RUNNER_MAX_JOBS 64
+/* A trial's process stopped by a fault of the machine (its message on the pipe). */
+#define RUNNER_EXIT_ENV 75
 
-/* What a trial's process sends back when it ends well. */
+/* What a trial's process sends back when it ends well, or when the machine failed it. */
 typedef struct wire_result {
     char status[16];
-    char reason[256];
+    char reason[sizeof(((hia_error *)0)->msg)];
     double val_accuracy, test_accuracy, train_seconds, eval_seconds, images_per_second;
     int epochs, resumed_from;
 } wire_result;
@@ -173,10 +176,11 @@ static int record_settings(runner *r, hia_error *err)
     }
     for (int i = 0; i < n; i++)
         pairs[i] = (store_setting){s[i].key, s[i].value};
-    int rc = store_check_settings(r->db, pairs, n, err);
+    int rc = store_check_settings(r->db, pairs, n, err) ||
+             settings_record(r->db, &r->cfg->analysis, err);
     free(pairs);
     free(s);
-    return rc;
+    return rc ? -1 : 0;
 }
 
 /* ---- one trial ------------------------------------------------------------------------- */
@@ -328,12 +332,17 @@ static void run_child(runner *r, const store_claimed *c, const dataset_splits *d
                        .use_gpu = gpu >= 0, .gpu = gpu, .progress = stderr, .hooks = &hooks};
     train_result res;
     hia_error err = {0};
+    wire_result w = {0};
     if (train_run(cfg_text, np, data, &o, &res, &err)) {
         fprintf(stderr, "hia: %s\n", err.msg);
         fflush(stderr);
-        _exit(3);
+        if (err.status != HIA_EENV)
+            _exit(3);
+        /* the log may sit on the full disk itself: the message goes back on the pipe */
+        snprintf(w.status, sizeof(w.status), "environment");
+        snprintf(w.reason, sizeof(w.reason), "%s", err.msg);
+        _exit(io_write_all(fd, &w, sizeof(w)) == 0 ? RUNNER_EXIT_ENV : 3);
     }
-    wire_result w = {0};
     snprintf(w.status, sizeof(w.status), "%s", res.status);
     snprintf(w.reason, sizeof(w.reason), "%s", res.reason);
     w.val_accuracy = res.val_accuracy;
@@ -443,10 +452,10 @@ static void report(runner *r, const child *k, const char *what)
     long ended = all.done + all.failed + all.diverged;
     if (r->o->live) {
         double eta = (all.pending + all.running) * all.trial_seconds / r->o->jobs;
-        fprintf(r->o->log, "\r\033[K%s: %ld/%ld done, %ld running, %ld failed, %ld diverged, "
-                "%.0f img/s, ETA %.0fm%02.0fs", r->cfg->experiment, ended, all.total,
-                all.running, all.failed, all.diverged, all.images_per_second, floor(eta / 60),
-                fmod(eta, 60));
+        fprintf(r->o->log, "\r\033[K%s: %ld of %ld ended (%ld done, %ld failed, %ld diverged), "
+                "%ld running, %.0f img/s, ETA %.0fm%02.0fs", r->cfg->experiment, ended,
+                all.total, all.done, all.failed, all.diverged, all.running,
+                all.images_per_second, floor(eta / 60), fmod(eta, 60));
     } else {
         fprintf(r->o->log, "[%ld/%ld] trial %lld (%s #%ld): %s\n", ended, all.total,
                 k->claim.id, k->claim.dataset, k->claim.number, what);
@@ -496,6 +505,16 @@ static int finish_child(runner *r, int i, int status, hia_error *err)
     int rc;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && k->len >= sizeof(wire_result)) {
         rc = finish_ok(r, k, err);
+    } else if (WIFEXITED(status) && WEXITSTATUS(status) == RUNNER_EXIT_ENV &&
+               k->len >= sizeof(wire_result)) {
+        /* not the trial's fault: it goes back to pending, its retries unspent */
+        wire_result w;
+        memcpy(&w, k->buf, sizeof(w));
+        w.reason[sizeof(w.reason) - 1] = 0;
+        rc = store_release(r->db, k->claim.id, r->worker, err);
+        if (!rc)
+            rc = hia_fail(err, HIA_EENV, "trial %lld (%s #%ld): %s", k->claim.id,
+                          k->claim.dataset, k->claim.number, w.reason);
     } else if (stop_signal) {
         rc = store_release(r->db, k->claim.id, r->worker, err);
     } else {
@@ -566,6 +585,22 @@ static void stop_children(runner *r)
         kill(r->kids[i].pid, SIGTERM);
 }
 
+/* After an error: the trials still running are stopped, waited for (so none writes after its
+   claim is given back) and given back. */
+static void abandon_children(runner *r)
+{
+    hia_error ignore;
+    stop_children(r);
+    for (int i = 0; i < r->running; i++) {
+        while (waitpid(r->kids[i].pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        close(r->kids[i].fd);
+        free(r->kids[i].buf);
+        store_release(r->db, r->kids[i].claim.id, r->worker, &ignore);
+    }
+    r->running = 0;
+}
+
 static int sweep(runner *r, hia_error *err)
 {
     double last_beat = now();
@@ -600,6 +635,19 @@ static int sweep(runner *r, hia_error *err)
         }
     }
     return 0;
+}
+
+/* A sweep that ended with trials failed for good did not do all its work. */
+static int check_failed(runner *r, hia_error *err)
+{
+    store_counts all;
+    if (store_count(r->db, NULL, &all, err))
+        return -1;
+    if (!all.failed)
+        return 0;
+    return hia_fail(err, HIA_EFAILED, "%ld of %ld trials failed for good (`hia export` gives "
+                    "each reason; `hia run %s --retry-failed` runs them again)", all.failed,
+                    all.total, r->cfg->path);
 }
 
 static void install_signals(void)
@@ -654,9 +702,17 @@ static int runner_init(runner *r, const config *c, const runner_options *o, hia_
     r->loaded = calloc((size_t)c->n_datasets, sizeof(*r->loaded));
     if (!r->data || !r->loaded)
         return hia_fail(err, HIA_EINTERNAL, "out of memory");
-    return io_make_dirs(r->models, err) || store_open(path, &r->db, err) ||
-           record_settings(r, err) || plan_experiment(r, err) ||
-           store_reclaim_dead(r->db, r->host, pid_alive, err) ? -1 : 0;
+    if (io_make_dirs(r->models, err) || store_open(path, &r->db, err) ||
+        record_settings(r, err) || plan_experiment(r, err) ||
+        store_reclaim_dead(r->db, r->host, pid_alive, err))
+        return -1;
+    long retried = 0;
+    if (o->retry_failed && store_retry_failed(r->db, &retried, err))
+        return -1;
+    if (o->retry_failed)
+        fprintf(o->log, "%s: %ld trial(s) failed for good are pending again\n", c->experiment,
+                retried);
+    return 0;
 }
 
 int runner_run(const config *c, const runner_options *o, hia_error *err)
@@ -668,14 +724,12 @@ int runner_run(const config *c, const runner_options *o, hia_error *err)
                 "threads each\n", c->experiment, c->trials, c->n_datasets, o->jobs, r.threads);
         install_signals();
         rc = sweep(&r, err);
-        if (rc) { /* give back what is still held; the children die with this process */
-            hia_error ignore;
-            stop_children(&r);
-            for (int i = 0; i < r.running; i++)
-                store_release(r.db, r.kids[i].claim.id, r.worker, &ignore);
-        }
+        if (rc)
+            abandon_children(&r);
         if (o->live)
             fputc('\n', o->log);
+        if (!rc && !stop_signal)
+            rc = check_failed(&r, err);
     }
     runner_free(&r);
     if (rc)

@@ -19,13 +19,16 @@ typedef struct runner_options {
     double lease_seconds;   /* a claim not renewed for this long may be taken over */
     FILE *log;              /* progress */
     int live;               /* one live line (a terminal) rather than a line per trial */
+    int retry_failed;       /* trials failed for good go back to pending first */
 } runner_options;
 
 /* Default store path of an experiment: results/<experiment>.sqlite. */
 void runner_store_path(const config *c, char *buf, size_t size);
 
-/* Runs (or continues) the experiment; 0 when every trial has ended, the signal's number when
-   SIGINT or SIGTERM stopped it (run again to continue), -1 on error. */
+/* Runs (or continues) the experiment; 0 when every trial has ended well, the signal's number
+   when SIGINT or SIGTERM stopped it (run again to continue), -1 on error: HIA_EENV when the
+   machine failed (the trial it hit is pending again), HIA_EFAILED when the sweep ended with
+   trials failed for good. */
 int runner_run(const config *c, const runner_options *o, hia_error *err);
 
 #endif

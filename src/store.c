@@ -34,7 +34,11 @@ static const char *schema =
     "CREATE TABLE IF NOT EXISTS epochs("
     " trial INTEGER NOT NULL REFERENCES trials(id), epoch INTEGER NOT NULL,"
     " loss REAL, val_accuracy REAL, seconds REAL, images_per_second REAL,"
-    " PRIMARY KEY(trial, epoch));";
+    " PRIMARY KEY(trial, epoch));"
+    /* every failed attempt, kept when a trial is retried */
+    "CREATE TABLE IF NOT EXISTS failures("
+    " trial INTEGER NOT NULL REFERENCES trials(id), attempt INTEGER NOT NULL,"
+    " worker TEXT, reason TEXT, at REAL, PRIMARY KEY(trial, attempt));";
 
 static double now(void)
 {
@@ -43,16 +47,30 @@ static double now(void)
     return (double)t.tv_sec + t.tv_usec * 1e-6;
 }
 
+/* A full disk, an I/O error or a store that cannot be written are faults of the machine. */
+static int db_status(store *s)
+{
+    switch (sqlite3_errcode(s->db)) {
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+        return HIA_EENV;
+    default:
+        return HIA_EINTERNAL;
+    }
+}
+
 static int db_fail(store *s, hia_error *err, const char *what)
 {
-    return hia_fail(err, HIA_EINTERNAL, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+    return hia_fail(err, db_status(s), "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
 }
 
 static int exec(store *s, const char *sql, hia_error *err)
 {
     char *msg = NULL;
     if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        hia_fail(err, HIA_EINTERNAL, "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+        hia_fail(err, db_status(s), "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
         sqlite3_free(msg);
         return -1;
     }
@@ -165,6 +183,16 @@ char *store_setting_value(store *s, const char *key)
         v = strdup((const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
     return v;
+}
+
+int store_set_meta(store *s, const char *key, const char *value, hia_error *err)
+{
+    sqlite3_stmt *st;
+    if (prepare(s, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", &st, err))
+        return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    return run(s, st, err);
 }
 
 static int append(char *buf, size_t size, const char *key)
@@ -440,12 +468,31 @@ static int set_state(store *s, const char *sql, long long id, const char *worker
 int store_fail(store *s, long long id, const char *worker, const char *reason, int max_failures,
                hia_error *err)
 {
-    return set_state(s, "UPDATE trials SET failures = failures + 1, reason = ?3, "
-                        "status = CASE WHEN failures + 1 >= ?4 THEN 'failed' ELSE 'pending' END, "
-                        "worker = NULL, lease_until = NULL, finished = CASE WHEN failures + 1 >= "
-                        "?4 THEN ?5 END "
-                        "WHERE id = ?1 AND worker = ?2 AND status = 'running'",
-                     id, worker, reason, max_failures, err);
+    if (exec(s, "BEGIN IMMEDIATE", err))
+        return -1;
+    if (set_state(s, "INSERT OR REPLACE INTO failures(trial, attempt, worker, reason, at) "
+                     "SELECT id, attempts, ?2, ?3, ?5 FROM trials WHERE id = ?1 AND worker = ?2 "
+                     "AND status = 'running'",
+                  id, worker, reason, max_failures, err) ||
+        set_state(s, "UPDATE trials SET failures = failures + 1, reason = ?3, "
+                     "status = CASE WHEN failures + 1 >= ?4 THEN 'failed' ELSE 'pending' END, "
+                     "worker = NULL, lease_until = NULL, finished = CASE WHEN failures + 1 >= "
+                     "?4 THEN ?5 END "
+                     "WHERE id = ?1 AND worker = ?2 AND status = 'running'",
+                  id, worker, reason, max_failures, err))
+        return rollback(s, err);
+    return exec(s, "COMMIT", err);
+}
+
+int store_retry_failed(store *s, long *n, hia_error *err)
+{
+    sqlite3_stmt *st;
+    if (prepare(s, "UPDATE trials SET status = 'pending', failures = 0, finished = NULL "
+                   "WHERE status = 'failed'", &st, err) ||
+        run(s, st, err))
+        return -1;
+    *n = sqlite3_changes(s->db);
+    return 0;
 }
 
 int store_release(store *s, long long id, const char *worker, hia_error *err)
@@ -556,6 +603,27 @@ int store_epochs(store *s, long long id, int (*each)(void *ctx, int epoch, const
                          sqlite3_column_double(st, 3), sqlite3_column_double(st, 4)};
         rc = each(ctx, sqlite3_column_int(st, 0), &e);
     }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_failures(store *s, long long id, int (*each)(void *ctx, const store_failure *f),
+                   void *ctx, hia_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = 0, step;
+    if (prepare(s, "SELECT attempt, worker, reason, at FROM failures WHERE trial = ? "
+                   "ORDER BY attempt", &st, err))
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        store_failure f = {sqlite3_column_int(st, 0), (const char *)sqlite3_column_text(st, 1),
+                           (const char *)sqlite3_column_text(st, 2),
+                           sqlite3_column_double(st, 3)};
+        rc = each(ctx, &f);
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = db_fail(s, err, "cannot read the failures");
     sqlite3_finalize(st);
     return rc;
 }

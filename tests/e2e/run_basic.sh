@@ -13,7 +13,8 @@ for k in total:4 done:4 running:0 pending:0 failed:0; do
     [ "$(echo "$st" | json_get "${k%%:*}")" = "${k#*:}" ] || fail "status: ${k%%:*} is not ${k#*:}"
 done
 echo "$st" | grep -q '"datasets":{"fashion-mnist":{"total":4' || fail "status lacks per-dataset counts"
-"$HIA" status results/e2e-run.sqlite | grep -q "fashion-mnist: 4/4 done" || fail "status text"
+"$HIA" status results/e2e-run.sqlite | grep -q "fashion-mnist: 4 of 4 ended: 4 done, 0 failed" ||
+    fail "status text: $("$HIA" status results/e2e-run.sqlite)"
 "$HIA" export results/e2e-run.sqlite > t.csv || fail "export exited $?"
 [ "$(wc -l < t.csv)" = 5 ] || fail "export: not one row per trial"
 head -n 1 t.csv | grep -q "conv_layers,filters_1,filters_2,kernel_size,activation" || fail "export header"
@@ -38,11 +39,36 @@ grep -q "changed: seed, space.dropout" err.txt || fail "changed keys not listed:
 [ ! -e models/e2e-run/1 ] || fail "keep: none left the trial's files"
 
 # a configuration that makes no valid network (an even kernel) fails for good, with the reason;
-# the others run
+# the others run, and the sweep exits with 4 (trials failed for good)
 sed 's/^  kernel_size:   3/  kernel_size:   {type: categorical, choices: [3, 4]}/; s/^experiment: e2e-run/experiment: even/' \
     e.yaml > even.yaml
-"$HIA" run even.yaml -j 2 > even.log 2>&1 || fail "a sweep with an unbuildable trial: $(cat even.log)"
+set +e
+"$HIA" run even.yaml -j 2 > even.log 2>&1
+rc=$?
+set -e
+[ "$rc" = 4 ] || fail "a sweep with an unbuildable trial: exit status $rc: $(cat even.log)"
+grep -q "trials failed for good" even.log || fail "the failures are not reported: $(cat even.log)"
+grep -q "results: results/even.sqlite" even.log || fail "no results line: $(cat even.log)"
 "$HIA" export results/even.sqlite > even.csv
-csv_column even.csv status | grep -q -x failed || fail "no trial failed"
+failed=$(csv_column even.csv status | grep -c -x failed || true)
+[ "$failed" -gt 0 ] || fail "no trial failed"
 grep -q "kernel_size=4: must be odd" even.csv || fail "the reason is not recorded"
 csv_column even.csv status | grep -q -x done || fail "no trial ran"
+"$HIA" status results/even.sqlite | grep -q "ended: [0-9]* done, $failed failed" ||
+    fail "status does not word the failures: $("$HIA" status results/even.sqlite)"
+
+# --retry-failed runs them again (they fail again: the kernel is still even), keeping the
+# failure history: two failures each, each with its reason
+set +e
+"$HIA" run even.yaml --retry-failed > retry.log 2>&1
+rc=$?
+set -e
+[ "$rc" = 4 ] || fail "--retry-failed: exit status $rc: $(cat retry.log)"
+grep -q "$failed trial(s) failed for good are pending again" retry.log ||
+    fail "--retry-failed does not say what it retried: $(cat retry.log)"
+[ "$(grep -c '^\[' retry.log)" = "$failed" ] || fail "--retry-failed did not retry: $(cat retry.log)"
+"$HIA" export results/even.sqlite --format json > even.json
+[ "$(grep -o '"failure_history":\[[^]]*\]' even.json | grep -o '"attempt":2' | wc -l)" = "$failed" ] ||
+    fail "the failure history lost a failure: $(grep -o '"failure_history":\[[^]]*\]' even.json)"
+[ "$(grep -o '"reason":"[^"]*must be odd' even.json | wc -l)" -ge $((3 * failed)) ] ||
+    fail "the failure history lost a reason"

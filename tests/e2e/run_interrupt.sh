@@ -1,19 +1,17 @@
 # Interruptions: SIGINT and SIGTERM stop a sweep cleanly (running trials go back to pending), a trial
 # process killed by the kernel is recorded as a failure and retried, and the sweep continues
-# to the end.
+# to the end. Each signal is sent while a trial is inside its run, held there by SIGSTOP.
 . "$2"
 cd "$WORK"
 write_run_config e.yaml 4
-# stop_with SIGNAL STATUS: a sweep with trials running stops on SIGNAL with STATUS, says so,
-# and leaves no trial running
+# stop_with SIGNAL STATUS: a sweep with a trial inside its run stops on SIGNAL with STATUS, says
+# so, and leaves no trial running
 stop_with() {
     "$HIA" run e.yaml -j 2 > "$1.log" 2>&1 &
     pid=$!
-    i=0
-    until [ "$("$HIA" status e.yaml --json 2>/dev/null | json_get running)" = 2 ]; do
-        i=$((i + 1)); [ $i -lt 200 ] || fail "$1: no trials started"; sleep 0.05
-    done
+    caught=$(freeze_in_trial $pid 3) || fail "SIG$1: the sweep ended before a trial was caught"
     kill -"$1" $pid
+    kill -CONT $(pgrep -P $pid) 2>/dev/null || true
     set +e
     wait $pid
     rc=$?
@@ -29,15 +27,9 @@ stop_with TERM 143
 # a trial's process dies (as under the OOM killer): recorded, retried, the sweep goes on
 "$HIA" run e.yaml -j 1 > run2.log 2>&1 &
 pid=$!
-killed=0
-while [ $killed = 0 ]; do
-    kill -0 $pid 2>/dev/null || fail "the sweep ended before a trial could be killed"
-    child=$(pgrep -P $pid | head -n 1 || true)
-    if [ -n "$child" ] && kill -KILL "$child" 2>/dev/null; then
-        killed=1
-    fi
-    sleep 0.02
-done
+caught=$(freeze_in_trial $pid 3) || fail "the sweep ended before a trial could be killed"
+kill -KILL $(echo "$caught" | cut -d' ' -f1)
+kill -CONT $(pgrep -P $pid) 2>/dev/null || true
 wait $pid || fail "the sweep did not survive a killed trial: $(cat run2.log)"
 cat run2.log
 grep -q "killed by signal 9" run2.log || fail "the kill is not reported"

@@ -1,12 +1,19 @@
 # Two `hia run` started by hand on the same experiment share its trials: every trial is
-# trained exactly once, by one of them. With keep: final each trial's files stay.
+# trained exactly once, by one of them. With keep: final each trial's files stay. The first
+# run's trial is held (SIGSTOP) until the second has claimed one, so both take part.
 . "$2"
 cd "$WORK"
 write_run_config e.yaml 6 "keep: final"
 "$HIA" run e.yaml > a.log 2>&1 &
 a=$!
+held=$(freeze_in_trial $a 3) || fail "first run ended before its trial was held: $(cat a.log)"
 "$HIA" run e.yaml > b.log 2>&1 &
 b=$!
+until [ -n "$(trial_kids $b)" ]; do
+    running $b || fail "second run ended without training: $(cat b.log)"
+    sleep 0.01 # polls for the second run's first trial
+done
+kill -CONT $(echo "$held" | cut -d' ' -f1)
 wait $a || fail "first run: $(cat a.log)"
 wait $b || fail "second run: $(cat b.log)"
 cat a.log b.log

@@ -1,0 +1,61 @@
+# A fault of the machine is not a fault of the trial: with models/ on a full disk (a 32 KB
+# tmpfs, or, where mounting is not allowed, checkpoints that write into /dev/full) the sweep
+# stops at the first checkpoint with exit status 3 and a message naming the path, the trial
+# goes back to pending with no failure counted, and once the disk has room the same command
+# runs the sweep to the end. A store on a file system that turned read-only stops it too.
+. "$2"
+cd "$WORK"
+write_run_config e.yaml 4
+mkdir models
+if mount -t tmpfs -o size=32k hia-e2e-full models 2>/dev/null; then
+    mounted=1
+    trap 'umount "$WORK/models" "$WORK/ro" 2>/dev/null; rm -rf "$WORK"' EXIT
+else
+    mounted=0
+    echo "mount not allowed: checkpoints written into /dev/full instead"
+    for id in 1 2 3 4; do
+        mkdir -p models/e2e-run/$id
+        ln -s /dev/full models/e2e-run/$id/checkpoint.tmp
+    done
+fi
+set +e
+"$HIA" run e.yaml > full.log 2>&1
+rc=$?
+set -e
+cat full.log
+[ "$rc" = 3 ] || fail "a full disk: exit status $rc, expected 3"
+grep -q "models/e2e-run/1/checkpoint.*No space left on device" full.log ||
+    fail "the message does not name the path and the cause"
+grep -q "pending again" full.log || fail "the message does not say the trial is pending again"
+st=$("$HIA" status e.yaml --json)
+for k in pending:4 failed:0 running:0 done:0; do
+    [ "$(echo "$st" | json_get "${k%%:*}")" = "${k#*:}" ] || fail "full disk: ${k%%:*} is not ${k#*:}: $st"
+done
+"$HIA" export results/e2e-run.sqlite > t.csv
+[ "$(csv_column t.csv failures | sort -u)" = 0 ] || fail "the full disk was counted as a trial failure"
+
+# the disk is freed: the same command resumes and ends every trial
+if [ $mounted = 1 ]; then
+    mount -o remount,size=64m models
+else
+    rm -f models/e2e-run/*/checkpoint.tmp
+fi
+"$HIA" run e.yaml > resumed.log 2>&1 || fail "after freeing the disk: exit $?: $(cat resumed.log)"
+st=$("$HIA" status e.yaml --json)
+[ "$(echo "$st" | json_get done)" = 4 ] || fail "after freeing the disk not every trial ended: $st"
+
+[ $mounted = 1 ] || exit 0
+# a store whose file system turned read-only
+write_run_config ro.yaml 2
+sed -i 's/^experiment: e2e-run/experiment: ro/' ro.yaml
+mkdir ro
+mount -t tmpfs -o size=8m hia-e2e-ro ro
+"$HIA" run ro.yaml --store ro/s.sqlite > /dev/null 2>&1 || fail "the store's first run failed"
+mount -o remount,ro ro
+set +e
+"$HIA" run ro.yaml --store ro/s.sqlite > ro.log 2>&1
+rc=$?
+set -e
+cat ro.log
+[ "$rc" = 3 ] || fail "a read-only store: exit status $rc, expected 3"
+grep -q "ro/s.sqlite" ro.log || fail "the message does not name the store"
