@@ -103,17 +103,38 @@ static void fill_batch(network *net, const dataset_images *d, const int *order, 
         net->truth[(size_t)i * net->truths + d->labels[order[i]]] = 1;
 }
 
-static int predicted_class(const float *out, int classes)
+/* The class a network predicts for one image; one whose outputs are not all finite predicts
+   nothing in particular, and is taken to make the constant guess. */
+static int predicted_class(const float *out, int classes, int constant)
 {
-    int best = -1;
-    for (int j = 0; j < classes; j++)
-        if (isfinite(out[j]) && (best < 0 || out[j] > out[best]))
+    int best = 0;
+    for (int j = 0; j < classes; j++) {
+        if (!isfinite(out[j]))
+            return constant;
+        if (out[j] > out[best])
             best = j;
+    }
     return best;
 }
 
-/* Top-1 accuracy; a non-finite output counts as a wrong answer. */
-static double accuracy(network *net, const dataset_images *d)
+/* The most frequent class of the training split (the lowest on ties): the constant guess. */
+static int majority_class(const dataset_images *train)
+{
+    int best = 0;
+    long *count = calloc((size_t)train->classes, sizeof(long));
+    if (!count)
+        return 0;
+    for (int i = 0; i < train->n; i++)
+        count[train->labels[i]]++;
+    for (int k = 1; k < train->classes; k++)
+        if (count[k] > count[best])
+            best = k;
+    free(count);
+    return best;
+}
+
+/* Top-1 accuracy; an image whose outputs are not finite gets the constant guess. */
+static double accuracy(network *net, const dataset_images *d, int constant)
 {
     int batch = net->batch, correct = 0;
     int *order = malloc(sizeof(int) * (size_t)batch);
@@ -132,8 +153,8 @@ static double accuracy(network *net, const dataset_images *d)
         memset(in + (size_t)k * net->inputs, 0, sizeof(float) * (size_t)(batch - k) * net->inputs);
         float *out = network_predict(net, in);
         for (int i = 0; i < k; i++)
-            correct += predicted_class(out + (size_t)i * net->outputs, net->outputs) ==
-                       d->labels[start + i];
+            correct += predicted_class(out + (size_t)i * net->outputs, net->outputs,
+                                       constant) == d->labels[start + i];
     }
     free(order);
     free(in);
@@ -254,6 +275,25 @@ static int check_net(const network *net, const dataset_images *d, hia_error *err
     return 0;
 }
 
+/* The first layer whose weights, biases or batch-norm scales are not all finite, or -1. */
+static int nonfinite_layer(const network *net)
+{
+    for (int i = 0; i < net->n; i++) {
+        const layer *l = &net->layers[i];
+        size_t nw = l->type == CONVOLUTIONAL ? (size_t)l->nweights
+                    : l->type == CONNECTED   ? (size_t)l->inputs * l->outputs
+                                             : 0;
+        size_t nb = l->type == CONVOLUTIONAL ? (size_t)l->n : (size_t)l->outputs;
+        for (size_t j = 0; nw && j < nw; j++)
+            if (!isfinite(l->weights[j]))
+                return i;
+        for (size_t j = 0; nw && j < nb; j++)
+            if (!isfinite(l->biases[j]) || (l->scales && !isfinite(l->scales[j])))
+                return i;
+    }
+    return -1;
+}
+
 static void diverge(train_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void diverge(train_result *r, const char *fmt, ...)
@@ -274,8 +314,8 @@ static int train_epochs(network *net, const netgen_params *p, const dataset_spli
         free(order);
         return hia_fail(err, HIA_EINTERNAL, "out of memory");
     }
-    double limit = TRAIN_DIVERGENCE_FACTOR * log((double)data->train.classes);
     const train_hooks *hooks = o->hooks;
+    int constant = majority_class(&data->train), diverged = 0;
     snprintf(r->status, sizeof(r->status), "done");
     if (hooks && hooks->restore && hooks->restore(hooks->ctx, net, r, p->epochs, err)) {
         free(order);
@@ -291,8 +331,16 @@ static int train_epochs(network *net, const netgen_params *p, const dataset_spli
         double loss = run_epoch(net, &data->train, o, e, order, &bad);
         double t1 = now();
         r->train_seconds += t1 - t0;
-        if (bad) {
-            diverge(r, "the loss of epoch %d, batch %d is not finite", e + 1, bad);
+        if (bad) { /* the loss is finite whenever the outputs are: the network has broken */
+            gpu_pull_network(net);
+            int l = nonfinite_layer(net);
+            if (l >= 0)
+                diverge(r, "the weights of layer %d are not finite in epoch %d, batch %d", l + 1,
+                        e + 1, bad);
+            else
+                diverge(r, "the network's outputs are not finite in epoch %d, batch %d", e + 1,
+                        bad);
+            diverged = 1;
             break;
         }
         train_epoch *h = &r->history[e];
@@ -300,7 +348,7 @@ static int train_epochs(network *net, const netgen_params *p, const dataset_spli
         h->seconds = t1 - t0;
         h->images_per_second = data->train.n / (t1 - t0);
         reestimate_batchnorm(net, &data->train);
-        h->val_accuracy = accuracy(net, &data->validation);
+        h->val_accuracy = accuracy(net, &data->validation, constant);
         r->eval_seconds += now() - t1;
         r->epochs = e + 1;
         if (o->progress) {
@@ -308,13 +356,14 @@ static int train_epochs(network *net, const netgen_params *p, const dataset_spli
                     e + 1, p->epochs, loss, h->val_accuracy, h->images_per_second, h->seconds);
             fflush(o->progress);
         }
-        if (loss > limit) {
-            diverge(r, "epoch %d's mean loss %.4g exceeds %.4g (%.0f x ln(classes))", e + 1,
-                    loss, limit, TRAIN_DIVERGENCE_FACTOR);
+        gpu_pull_network(net); /* the check and the checkpoint read the host's copy */
+        int l = nonfinite_layer(net); /* after the epoch's last update */
+        if (l >= 0) {
+            diverge(r, "the weights of layer %d are not finite after epoch %d", l + 1, e + 1);
+            diverged = 1;
             break;
         }
         if (hooks && hooks->after_epoch) {
-            gpu_pull_network(net); /* checkpoints read the host's copy */
             if (hooks->after_epoch(hooks->ctx, net, r, err)) {
                 free(order);
                 return -1;
@@ -324,9 +373,10 @@ static int train_epochs(network *net, const netgen_params *p, const dataset_spli
     free(order);
     double t2 = now();
     reestimate_batchnorm(net, &data->train);
-    r->val_accuracy = r->epochs ? r->history[r->epochs - 1].val_accuracy
-                                : accuracy(net, &data->validation);
-    r->test_accuracy = accuracy(net, &data->test);
+    /* the network the trial ends with: a diverged one is measured as it is, not as it was */
+    r->val_accuracy = r->epochs && !diverged ? r->history[r->epochs - 1].val_accuracy
+                                             : accuracy(net, &data->validation, constant);
+    r->test_accuracy = accuracy(net, &data->test, constant);
     r->eval_seconds += now() - t2;
     r->images_per_second = r->train_seconds > 0
                                ? (double)data->train.n * r->epochs / r->train_seconds : 0;

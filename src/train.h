@@ -1,7 +1,8 @@
 /* train: one trial. Seeds Darknet from (experiment seed, trial id), builds the network from
    its cfg, runs hia's own epoch loop over data held in memory (a fresh shuffle each epoch,
    every image once per epoch), re-estimates batch-norm statistics, evaluates top-1 accuracy,
-   and stops a run whose loss diverges. Darknet errors come back as failures. */
+   and stops a run that has diverged: its weights or outputs are no longer finite (any other
+   run trains all its epochs). Darknet errors come back as failures. */
 #ifndef HIA_TRAIN_H
 #define HIA_TRAIN_H
 
@@ -12,9 +13,6 @@
 #include "error.h"
 #include "netgen.h"
 
-/* A run has diverged when a batch loss is not finite, or an epoch's mean loss exceeds this
-   many times the loss of a uniform guess, ln(classes). */
-#define TRAIN_DIVERGENCE_FACTOR 10.0
 /* Batch-norm statistics are re-estimated from this many training images before evaluation:
    Darknet's rolling averages (decay 0.99) start at 0 and lag badly in short trainings. */
 #define TRAIN_BN_IMAGES 1024
