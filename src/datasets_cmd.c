@@ -9,6 +9,7 @@
 
 #include "datafiles.h"
 #include "dataset.h"
+#include "dataset_dump.h"
 #include "formats/format.h"
 #include "jsonw.h"
 
@@ -17,6 +18,7 @@ const char datasets_usage[] =
     "       hia datasets check [NAME...] [--json]\n"
     "       hia datasets fetch NAME [--mirror URL]\n"
     "       hia datasets inspect PATH [--format F] [--json]\n"
+    "       hia datasets splits CONFIG [--dataset D] -o DIR\n"
     "\n"
     "  list      the described datasets (datasets/*.yaml, or $HIA_DATASETS) and whether their\n"
     "            files are present\n"
@@ -26,10 +28,12 @@ const char datasets_usage[] =
     "  inspect   count, shape, channels, classes and per-class counts of a dataset file or\n"
     "            folder; the format is guessed from the name unless --format F is given\n"
     "            (formats: idx, cifar10, cifar100, stl10, svhn, imagefolder, mnist-json)\n"
+    "  splits    write the train, validation and test images every trial of CONFIG sees (its\n"
+    "            first dataset, or --dataset D) to DIR as IDX files, for another framework\n"
     "  --mirror URL  fetch from URL/<file name> instead of each file's own address\n";
 
 typedef struct ds_args {
-    const char *verb, *format, *mirror;
+    const char *verb, *format, *mirror, *dataset, *out;
     const char **names;
     int n_names, json;
 } ds_args;
@@ -43,10 +47,12 @@ static int parse(int argc, char **argv, ds_args *a, hia_error *err)
         const char *s = argv[i];
         if (!strcmp(s, "--json")) {
             a->json = 1;
-        } else if (!strcmp(s, "--format") || !strcmp(s, "--mirror")) {
+        } else if (!strcmp(s, "--format") || !strcmp(s, "--mirror") ||
+                   !strcmp(s, "--dataset") || !strcmp(s, "-o")) {
             if (i + 1 >= argc)
                 return hia_fail(err, HIA_EUSER, "%s needs a value", s);
-            *(s[2] == 'f' ? &a->format : &a->mirror) = argv[++i];
+            *(s[1] == 'o' ? &a->out : s[2] == 'f' ? &a->format : s[2] == 'm' ? &a->mirror
+                                                                     : &a->dataset) = argv[++i];
         } else if (s[0] == '-' && s[1]) {
             return hia_fail(err, HIA_EUSER, "unknown option '%s' (see --help)", s);
         } else if (!a->verb) {
@@ -56,7 +62,8 @@ static int parse(int argc, char **argv, ds_args *a, hia_error *err)
         }
     }
     if (!a->verb)
-        return hia_fail(err, HIA_EUSER, "missing list, check, fetch or inspect (see --help)");
+        return hia_fail(err, HIA_EUSER, "missing list, check, fetch, inspect or splits (see "
+                        "--help)");
     return 0;
 }
 
@@ -429,6 +436,28 @@ static int cmd_inspect(const ds_args *a, hia_error *err)
     return rc;
 }
 
+static int cmd_splits(const ds_args *a, hia_error *err)
+{
+    config c;
+    dataset_splits s = {0};
+    if (a->n_names != 1 || !a->out)
+        return hia_fail(err, HIA_EUSER, "splits takes one CONFIG and -o DIR (see --help)");
+    if (config_load(&c, a->names[0], err))
+        return -1;
+    const config_dataset *d = a->dataset ? config_find_dataset(&c, a->dataset) : &c.datasets[0];
+    int rc = d ? 0 : hia_fail(err, HIA_EUSER, "--dataset %s: %s lists no such dataset",
+                              a->dataset, a->names[0]);
+    if (!rc)
+        rc = dataset_prepare(d, c.seed, &s, err) || dataset_dump(&s, a->out, err) ? -1 : 0;
+    if (!rc)
+        printf("%s: %d train, %d validation, %d test images of %s (seed %llu) in %s\n",
+               c.experiment, s.train.n, s.validation.n, s.test.n, d->name,
+               (unsigned long long)c.seed, a->out);
+    dataset_splits_free(&s);
+    config_free(&c);
+    return rc;
+}
+
 int datasets_command(int argc, char **argv, hia_error *err)
 {
     ds_args a;
@@ -447,9 +476,11 @@ int datasets_command(int argc, char **argv, hia_error *err)
             rc = cmd_fetch(&a, err);
         else if (!strcmp(a.verb, "inspect"))
             rc = cmd_inspect(&a, err);
+        else if (!strcmp(a.verb, "splits"))
+            rc = cmd_splits(&a, err);
         else
-            rc = hia_fail(err, HIA_EUSER, "unknown action '%s' (list, check, fetch, inspect)",
-                          a.verb);
+            rc = hia_fail(err, HIA_EUSER, "unknown action '%s' (list, check, fetch, inspect, "
+                          "splits)", a.verb);
     }
     free(a.names);
     return rc;

@@ -169,18 +169,17 @@ static void test_conv(const conv_case *k, const char *a, int bn, int B, int thre
                             }
                     z[OUT(b, f, r, q)] = s;
                 }
-    for (int f = 0; f < F; f++) { /* batch norm in training: Darknet's unbiased variance */
+    for (int f = 0; f < F; f++) { /* batch norm in training: the biased variance (patch 20) */
         for (int b = 0; b < B && bn; b++)
             for (int i = 0; i < oh * ow; i++)
                 mean[f] += z[OUT(b, f, 0, 0) + i] / m;
         for (int b = 0; b < B && bn; b++)
             for (int i = 0; i < oh * ow; i++)
-                var[f] += pow(z[OUT(b, f, 0, 0) + i] - mean[f], 2) / (m - 1);
+                var[f] += pow(z[OUT(b, f, 0, 0) + i] - mean[f], 2) / m;
         for (int b = 0; b < B; b++)
             for (int i = 0; i < oh * ow; i++) {
                 int o = OUT(b, f, 0, 0) + i;
-                /* Darknet's forward divides by sd + 1e-6, its backward by sqrt(var + 1e-5) */
-                xn[o] = bn ? (z[o] - mean[f]) / (sqrt(var[f]) + 1e-6) : z[o];
+                xn[o] = bn ? (z[o] - mean[f]) / sqrt(var[f] + 1e-5) : z[o];
                 y[o] = act((bn ? l->scales[f] : 1) * xn[o] + l->biases[f], a);
             }
     }
@@ -211,7 +210,7 @@ static void test_conv(const conv_case *k, const char *a, int bn, int B, int thre
                 sum_dx += dz[o] * (z[o] - mean[f]);
             }
         double mean_d = -sum_d / sd, var_d = -0.5 * sum_dx * pow(var[f] + 1e-5, -1.5);
-        for (int b = 0; b < B; b++) /* Darknet's formula: spatial*batch in the backward */
+        for (int b = 0; b < B; b++) /* the gradient of the biased form */
             for (int i = 0; i < oh * ow; i++) {
                 int o = OUT(b, f, 0, 0) + i;
                 dz[o] = dz[o] / sd + var_d * 2 * (z[o] - mean[f]) / m + mean_d / m;
@@ -337,7 +336,7 @@ static void test_connected(const char *a, int bn)
         for (int b = 0; b < B && bn; b++)
             mean += z[b * OUT + o] / B;
         for (int b = 0; b < B && bn; b++)
-            var += pow(z[b * OUT + o] - mean, 2) / (B - 1);
+            var += pow(z[b * OUT + o] - mean, 2) / B;
         for (int b = 0; b < B; b++) {
             int k = b * OUT + o;
             xn[k] = bn ? (z[k] - mean) / sqrt(var + 1e-5) : z[k];
@@ -366,7 +365,7 @@ static void test_connected(const char *a, int bn)
         for (int b = 0; b < B; b++)
             mean += z[b * OUT + o] / B;
         for (int b = 0; b < B; b++)
-            var += pow(z[b * OUT + o] - mean, 2) / (B - 1);
+            var += pow(z[b * OUT + o] - mean, 2) / B;
         double sd = sqrt(var + 1e-5);
         for (int b = 0; b < B; b++) {
             int k = b * OUT + o;

@@ -1,7 +1,8 @@
-/* Darknet's numerics where hia's patches 0017-0019 changed them: every layer's gradient against
+/* Darknet's numerics where hia's patches 0017-0020 changed them: every layer's gradient against
    finite differences with dropout after tanh, ELU and logistic (dropout used to work in the
    previous layer's buffers, so that layer's activation gradient read the dropped and scaled
-   values); the softmax cross-entropy finite at a logit margin of 200, with the gradient p - t;
+   values) and with batch norm on small maps (its forward and backward passes used other
+   variances); the softmax cross-entropy finite at a logit margin of 200, with the gradient p - t;
    tanh, ELU, SELU and logistic finite and right at +-1e4 and around each overflow point. */
 #include <math.h>
 
@@ -89,6 +90,16 @@ static void test_gradients(void)
         "[connected]\noutput=6\nactivation=logistic\n\n[dropout]\nprobability=0.3\n\n"
         "[connected]\noutput=3\nactivation=linear\n\n[softmax]\ngroups=1\n", 3) ==
           8 * 6 + 6 * 6 + 6 * 6 + 6 * 3);
+    /* batch norm on small maps (m = 2 images x 2x2 after the pool), where an unbiased
+       variance in the forward pass and a biased one in the gradient part by 1/7 */
+    CHECK(gradient_check("batch norm",
+        "[net]\nbatch=2\nwidth=4\nheight=4\nchannels=1\n\n"
+        "[convolutional]\nbatch_normalize=1\nfilters=3\nsize=3\nstride=1\npad=1\n"
+        "activation=tanh\n\n[maxpool]\nsize=2\nstride=2\n\n"
+        "[convolutional]\nbatch_normalize=1\nfilters=2\nsize=1\nstride=1\npad=0\n"
+        "activation=elu\n\n"
+        "[connected]\noutput=3\nactivation=linear\n\n[softmax]\ngroups=1\n", 1) ==
+          3 * 9 + 2 * 3 + 8 * 3);
 }
 
 static void test_stable_loss(void)

@@ -46,6 +46,18 @@ echo "$out" | grep -q '"format":"cifar10","splits":\[' || fail "CIFAR-10 folder 
 [ "$(echo "$out" | json_all width | tr '\n' ' ')" = "32 32 " ] || fail "CIFAR-10 shape: $out"
 echo "$out" | grep -q '"per_class":\[2,1,1,0,0,0,0,0,0,2\]' || fail "CIFAR-10 train labels: $out"
 
+# an experiment's splits written as IDX files: the same counts, shape and images the
+# trials see (hia datasets inspect reads them back)
+write_config "$WORK/s.yaml" 300 100 200
+"$HIA" datasets splits "$WORK/s.yaml" -o "$WORK/splits" > /dev/null || fail "splits exited $?"
+out=$("$HIA" datasets inspect "$WORK/splits" --json) || fail "inspect of the splits: $out"
+[ "$(echo "$out" | json_all count | tr '\n' ' ')" = "200 300 100 " ] || fail "split counts: $out"
+[ "$(wc -c < "$WORK/splits/train-images-idx3-ubyte")" = $((16 + 300 * 784)) ] ||
+    fail "train images: not 300 28x28 images"
+"$HIA" datasets splits "$WORK/s.yaml" -o "$WORK/again" > /dev/null
+cmp -s "$WORK/splits/train-images-idx3-ubyte" "$WORK/again/train-images-idx3-ubyte" ||
+    fail "the splits are not the same on a second draw"
+
 # a mirror with a tiny IDX dataset, one file inside a tar archive
 mkdir -p "$WORK/mirror" "$WORK/desc" "$WORK/pack/sub"
 printf '\0\0\10\3\0\0\0\4\0\0\0\2\0\0\0\2ABCDEFGHIJKLMNOP' | gzip -n > "$WORK/mirror/img.gz"
