@@ -147,11 +147,12 @@ static int plan_experiment(runner *r, hia_error *err)
         goto done;
     for (long k = 0; k < n; k++) {
         describe_config(&c->space, &configs[k], &texts[k]);
+        /* configuration-major: trials are claimed in id order, so a partial sweep covers
+           every dataset alike */
         for (int d = 0; d < c->n_datasets; d++)
-            plans[d * n + k] = (store_trial_plan){c->datasets[d].name, k,
-                                                  space_config_hash(&c->space, &configs[k]),
-                                                  c->seed, texts[k].config, texts[k].params,
-                                                  texts[k].n};
+            plans[k * c->n_datasets + d] = (store_trial_plan){
+                c->datasets[d].name, k, space_config_hash(&c->space, &configs[k]), c->seed,
+                texts[k].config, texts[k].params, texts[k].n};
     }
     rc = store_plan(r->db, plans, (int)(n * c->n_datasets), err);
     for (long k = 0; k < n; k++)
