@@ -70,6 +70,10 @@ sed 's/^name: fashion-mnist/name: twin/' ds/fashion-mnist.yaml > ds/twin.yaml
 sed 's/^  - {name: fashion-mnist, train: 640, validation: 160, test: 200}/  - {name: fashion-mnist, train: 640, validation: 160, test: 200}\n  - {name: twin, train: 320, validation: 160, test: 200}/; s/^experiment: e2e-run/experiment: two/' \
     e.yaml > two.yaml
 HIA_DATASETS=$WORK/ds "$HIA" run two.yaml -j 2 > two.log 2>&1 || fail "run two: $(cat two.log)"
+# trials are planned configuration by configuration: ids alternate between the datasets
+"$HIA" export results/two.sqlite > two.csv
+[ "$(csv_column two.csv dataset | head -n 4 | tr '\n' ' ')" = "fashion-mnist twin fashion-mnist twin " ] ||
+    fail "trial ids do not alternate between the datasets"
 two=$("$HIA" analyze results/two.sqlite --bootstrap 0 --subsamples 3 --fraction 0.9 --json) \
     || fail "analyze two exited $?"
 echo "$two"
