@@ -238,7 +238,8 @@ static int parse_space(config *c, yamldoc *d, yaml_node_t *map, hia_error *err)
 
 static int parse_network(config *c, yamldoc *d, yaml_node_t *map, hia_error *err)
 {
-    static const char *const keys[] = {"pool_every", "momentum", "weight_decay", NULL};
+    static const char *const keys[] = {"pool_every", "momentum", "weight_decay", "init", NULL};
+    static const char *const inits[] = {"pytorch", "darknet", NULL};
     if (yamldoc_expect(d, map, YAML_MAPPING_NODE, "network", err) ||
         yamldoc_check_keys(d, map, keys, "network", err))
         return -1;
@@ -257,7 +258,7 @@ static int parse_network(config *c, yamldoc *d, yaml_node_t *map, hia_error *err
         return -1;
     if (n && c->network.weight_decay < 0)
         return yamldoc_fail(d, n, err, "'weight_decay' must not be negative");
-    return 0;
+    return get_text(d, map, "init", inits, &c->network.init, err);
 }
 
 static int parse_analysis(config *c, yamldoc *d, yaml_node_t *map, hia_error *err)
@@ -336,6 +337,7 @@ static int set_defaults(config *c)
     c->network.pool_every = 1;
     c->network.momentum = 0.9;
     c->network.weight_decay = 0;
+    c->network.init = strdup("pytorch");
     c->analysis.neighbours = 10;
     c->analysis.weighting = strdup("rank");
     c->analysis.sigma = 2;
@@ -343,7 +345,8 @@ static int set_defaults(config *c)
     c->analysis.icc_fraction = 0.5;
     c->analysis.fanova_trees = 64;
     c->analysis.fanova_seed = 1;
-    return c->sampler && c->device && c->keep && c->analysis.weighting ? 0 : -1;
+    return c->sampler && c->device && c->keep && c->network.init && c->analysis.weighting ? 0
+                                                                                         : -1;
 }
 
 static int parse_root(config *c, yamldoc *d, hia_error *err)
@@ -414,6 +417,7 @@ void config_free(config *c)
     free(c->sampler);
     free(c->device);
     free(c->keep);
+    free(c->network.init);
     for (int i = 0; i < c->n_datasets; i++) {
         free(c->datasets[i].name);
         free(c->datasets[i].where);
@@ -450,7 +454,7 @@ static void param_text(const space_param *p, char *buf, size_t size)
 
 int config_settings(const config *c, config_setting **out, int *n, hia_error *err)
 {
-    int cap = 17 + c->n_datasets + c->space.n;
+    int cap = 18 + c->n_datasets + c->space.n;
     config_setting *s = calloc((size_t)cap, sizeof(*s));
     int k = 0;
     if (!s)
@@ -470,6 +474,7 @@ int config_settings(const config *c, config_setting **out, int *n, hia_error *er
     SET("network.pool_every", "%d", c->network.pool_every);
     SET("network.momentum", "%.17g", c->network.momentum);
     SET("network.weight_decay", "%.17g", c->network.weight_decay);
+    SET("network.init", "%s", c->network.init);
     for (int i = 0; i < c->n_datasets; i++) {
         char key[64];
         snprintf(key, sizeof(key), "datasets.%s", c->datasets[i].name);

@@ -21,6 +21,7 @@ typedef struct config_network {
     int pool_every;      /* a 2x2 max-pool after every pool_every-th conv layer */
     double momentum;     /* for optimizer=momentum */
     double weight_decay;
+    char *init;          /* how weights start: pytorch (PyTorch's defaults) | darknet */
 } config_network;
 
 typedef struct config_analysis {

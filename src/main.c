@@ -326,7 +326,8 @@ static int cmd_train(const args *a, hia_error *err)
             (unsigned long long)j.seed, threads);
     print_values(text, &j);
     train_options o = {.seed = j.seed, .trial = (uint64_t)a->trial, .threads = threads,
-                       .use_gpu = gpu >= 0, .gpu = gpu, .progress = text};
+                       .use_gpu = gpu >= 0, .gpu = gpu, .progress = text,
+                       .darknet_init = !strcmp(j.cfg.network.init, "darknet")};
     rc = train_run(j.net_cfg, &j.params, &data, &o, &r, err);
     if (!rc && a->json) {
         print_json(&j, &r, threads);
@@ -367,14 +368,17 @@ static int cmd_run(const args *a, hia_error *err)
         snprintf(path, sizeof(path), "%s", a->store);
     else
         runner_store_path(&c, path, sizeof(path));
+    char again[4400]; /* the command that continues the sweep */
+    snprintf(again, sizeof(again), "hia run %s%s%s", a->config, a->store ? " --store " : "",
+             a->store ? a->store : "");
     if (rc > 0)
-        hia_fail(err, 128 + rc, "stopped by %s; run `hia run %s` again to continue",
-                 rc == SIGINT ? "SIGINT" : "SIGTERM", a->config);
+        hia_fail(err, 128 + rc, "stopped by %s; run `%s` again to continue",
+                 rc == SIGINT ? "SIGINT" : "SIGTERM", again);
     else if (rc == 0 || err->status == HIA_EFAILED)
         printf("results: %s (hia status %s, hia export %s)\n", path, path, path);
     if (rc < 0 && err->status == HIA_EENV)
-        hia_wrap(err, "stopped, a fault of the machine (the trial is pending again; run `hia "
-                 "run %s` once it is fixed)", a->config);
+        hia_wrap(err, "stopped, a fault of the machine (the trial is pending again; run `%s` "
+                 "once it is fixed)", again);
     config_free(&c);
     return rc ? -1 : 0;
 }

@@ -330,7 +330,8 @@ static void run_child(runner *r, const store_claimed *c, const dataset_splits *d
     snprintf(path, sizeof(path), "%s/checkpoint", dir);
     train_hooks hooks = {restore_checkpoint, save_checkpoint, path};
     train_options o = {.seed = c->seed, .trial = (uint64_t)c->id, .threads = r->threads,
-                       .use_gpu = gpu >= 0, .gpu = gpu, .progress = stderr, .hooks = &hooks};
+                       .use_gpu = gpu >= 0, .gpu = gpu, .progress = stderr, .hooks = &hooks,
+                       .darknet_init = !strcmp(r->cfg->network.init, "darknet")};
     train_result res;
     hia_error err = {0};
     wire_result w = {0};

@@ -265,6 +265,31 @@ static void set_threads(int threads)
     omp_set_num_threads(threads);
 }
 
+/* PyTorch's default initialisation (Conv2d and Linear: kaiming_uniform with a = sqrt(5),
+   that is U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and biases from the same range; batch norm's
+   scale 1 and shift 0), drawn from Darknet's seeded generator. Darknet's own (He-normal
+   convolutions, wider dense layers, zero biases) learns differently where the learning rate is
+   small: a standard trainer's accuracies are the ones to record. */
+static void init_like_pytorch(network *net)
+{
+    for (int i = 0; i < net->n; i++) {
+        layer *l = &net->layers[i];
+        int conv = l->type == CONVOLUTIONAL;
+        if (!conv && l->type != CONNECTED)
+            continue;
+        int fan_in = conv ? l->c / l->groups * l->size * l->size : l->inputs;
+        int nw = conv ? l->nweights : l->inputs * l->outputs, nb = conv ? l->n : l->outputs;
+        float bound = 1 / sqrtf((float)fan_in);
+        for (int j = 0; j < nw; j++)
+            l->weights[j] = rand_uniform(-bound, bound);
+        for (int j = 0; j < nb; j++) {
+            l->biases[j] = l->batch_normalize ? 0 : rand_uniform(-bound, bound);
+            if (l->batch_normalize)
+                l->scales[j] = 1;
+        }
+    }
+}
+
 static int check_net(const network *net, const dataset_images *d, hia_error *err)
 {
     int inputs = d->channels * d->height * d->width;
@@ -410,7 +435,10 @@ int train_run(const char *cfg_text, const netgen_params *p, const dataset_splits
     net = parse_network_cfg(path);
     unmute_stderr();
     unlink(path);
-    int rc = check_net(net, &data->train, err) || train_epochs(net, p, data, o, r, err);
+    int rc = check_net(net, &data->train, err);
+    if (!rc && !o->darknet_init)
+        init_like_pytorch(net);
+    rc = rc || train_epochs(net, p, data, o, r, err);
     free_network(net);
     darknet_set_error_handler(NULL);
     return rc ? -1 : 0;

@@ -39,6 +39,7 @@ typedef struct train_options {
     int use_gpu;     /* 0 (the default): train on the CPU */
     int gpu;         /* with use_gpu: the GPU to train on */
     FILE *progress;  /* one line per epoch, or NULL */
+    int darknet_init; /* keep Darknet's initial weights (network.init: darknet) */
     const train_hooks *hooks;
 } train_options;
 

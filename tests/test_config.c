@@ -74,6 +74,10 @@ int main(void)
     CHECK(strcmp(c.sampler, "random") == 0 && strcmp(c.device, "cpu") == 0);
     CHECK(c.datasets[0].train == 10 && c.datasets[0].validation == 5 && c.datasets[0].test == 0);
     CHECK(c.network.pool_every == 1);
+    CHECK(strcmp(c.network.init, "pytorch") == 0);
+    config_free(&c);
+    CHECK(load_variant(NULL, "network: {init: darknet}\n", &c, &err) == 0);
+    CHECK(strcmp(c.network.init, "darknet") == 0);
     config_free(&c);
 
     expect_error(NULL, "colour: blue\n", "18:1", "unknown key 'colour'");
@@ -99,6 +103,8 @@ int main(void)
     expect_error(NULL, "device: tpu\n", "18:9", "'device' must be cpu, gpu or gpu:N");
     expect_error("  - {name: tiny", "  - {name: tiny, train: 10}", "5:5", "needs 'train' and 'validation'");
     expect_error(NULL, "network: {pool_every: 0}\n", "18:23", "'pool_every' must be at least 1");
+    expect_error(NULL, "network: {init: keras}\n", "18:17",
+                 "'init' must be one of pytorch, darknet, not 'keras'");
     expect_error("experiment", "experiment: ../escape", "1:13", "'experiment' names files");
     expect_error(NULL, "seed: 6\n", "18:1", "key 'seed' appears twice");
     expect_error(NULL, "network: 5\n", "18:10", "'network' must be a mapping");

@@ -26,3 +26,11 @@ echo "seed 12: $fc" | tr '\n' ' '; echo
 [ "$(echo "$fa" | wc -l)" -eq 4 ] || fail "expected two accuracies and two losses"
 [ "$fa" = "$fb" ] || fail "same seed, different results"
 [ "$(echo "$fa" | tail -n 2)" != "$(echo "$fc" | tail -n 2)" ] || fail "another seed, same losses"
+
+# network.init: darknet starts from Darknet's weights instead of PyTorch's defaults: other
+# losses, and again the same ones run after run
+printf 'network: {init: darknet}\n' >> "$WORK/r.yaml"
+d=$(run 11) || fail "a darknet-init run exited $?"
+e=$(run 11) || fail "a second darknet-init run exited $?"
+[ "$(facts "$d")" = "$(facts "$e")" ] || fail "network.init: darknet is not reproducible"
+[ "$(facts "$d" | tail -n 2)" != "$(echo "$fa" | tail -n 2)" ] || fail "network.init changed nothing"
