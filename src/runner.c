@@ -386,11 +386,9 @@ static int start_trial(runner *r, const store_claimed *c, hia_error *err)
     }
     trial_dir(r, c->id, dir, sizeof(dir));
     snprintf(path, sizeof(path), "%s/net.cfg", dir);
-    FILE *f = NULL;
-    if (io_make_dirs(dir, err) || !(f = fopen(path, "w")) || fputs(cfg_text, f) < 0 ||
-        fclose(f) != 0) {
+    if (io_make_dirs(dir, err) || io_write_file(path, cfg_text, strlen(cfg_text), err)) {
         free(cfg_text);
-        return err->msg[0] ? -1 : hia_fail(err, HIA_EINTERNAL, "cannot write %s", path);
+        return -1;
     }
     int fds[2], gpu = pick_gpu(r);
     if (pipe(fds) != 0) {

@@ -34,6 +34,20 @@ done
 "$HIA" export results/e2e-run.sqlite > t.csv
 [ "$(csv_column t.csv failures | sort -u)" = 0 ] || fail "the full disk was counted as a trial failure"
 
+# a disk so full that not even a trial's net.cfg fits: hia run itself stops, the same way
+if [ $mounted = 1 ]; then
+    dd if=/dev/zero of=models/filler bs=1k count=64 2>/dev/null || true
+    set +e
+    "$HIA" run e.yaml > fuller.log 2>&1
+    rc=$?
+    set -e
+    [ "$rc" = 3 ] || fail "a full disk before any trial: exit status $rc: $(cat fuller.log)"
+    grep -q "models/e2e-run/1/net.cfg.*No space left on device" fuller.log ||
+        fail "the message does not name net.cfg: $(cat fuller.log)"
+    [ "$("$HIA" status e.yaml --json | json_get pending)" = 4 ] || fail "a trial left pending"
+    rm models/filler
+fi
+
 # the disk is freed: the same command resumes and ends every trial
 if [ $mounted = 1 ]; then
     mount -o remount,size=64m models
