@@ -107,6 +107,18 @@ static int run(store *s, sqlite3_stmt *st, hia_error *err)
     return rc == SQLITE_DONE ? 0 : db_fail(s, err, "write failed");
 }
 
+/* Steps a query: 1 while it has rows; 0 at its end, or on an error, which it reports in *rc
+   (a read must never take an error for the end of its rows). */
+static int next_row(store *s, sqlite3_stmt *st, int *rc, hia_error *err)
+{
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        return 1;
+    if (step != SQLITE_DONE && !*rc)
+        *rc = db_fail(s, err, "cannot read");
+    return 0;
+}
+
 static int rollback(store *s, hia_error *err)
 {
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -232,7 +244,8 @@ int store_check_settings(store *s, const store_setting *settings, int n, hia_err
         sqlite3_stmt *st;
         if (prepare(s, "SELECT substr(key, 9) FROM meta WHERE key LIKE 'setting:%'", &st, err))
             return rollback(s, err);
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        int rc = 0;
+        while (!rc && next_row(s, st, &rc, err)) {
             const char *k = (const char *)sqlite3_column_text(st, 0);
             int found = 0;
             for (int i = 0; i < n && !found; i++)
@@ -241,6 +254,8 @@ int store_check_settings(store *s, const store_setting *settings, int n, hia_err
                 append(changed, sizeof(changed), k);
         }
         sqlite3_finalize(st);
+        if (rc)
+            return rollback(s, err);
     }
     if (changed[0]) {
         rollback(s, err);
@@ -307,13 +322,15 @@ int store_reclaim_dead(store *s, const char *host, int (*alive)(long pid), hia_e
     if (prepare(s, "SELECT id, worker FROM trials WHERE status = 'running'", &st, err))
         return rollback(s, err);
     long long dead[256];
-    int n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW && n < 256) {
+    int n = 0, rc = 0;
+    while (!rc && n < 256 && next_row(s, st, &rc, err)) {
         const char *w = (const char *)sqlite3_column_text(st, 1);
         if (w && strncmp(w, prefix, strlen(prefix)) == 0 && !alive(atol(w + strlen(prefix))))
             dead[n++] = sqlite3_column_int64(st, 0);
     }
     sqlite3_finalize(st);
+    if (rc)
+        return rollback(s, err);
     for (int i = 0; i < n; i++) {
         if (prepare(s, "UPDATE trials SET status = 'pending', worker = NULL, lease_until = NULL "
                        "WHERE id = ?", &st, err))
@@ -511,7 +528,7 @@ int store_trial_params(store *s, long long id,
                    "ORDER BY rowid", &st, err))
         return -1;
     sqlite3_bind_int64(st, 1, id);
-    while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+    while (!rc && next_row(s, st, &rc, err)) {
         store_param p = {(const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
                          sqlite3_column_type(st, 2) == SQLITE_NULL ? NAN
                                                                     : sqlite3_column_double(st, 2),
@@ -558,7 +575,7 @@ int store_datasets(store *s, int (*each)(void *ctx, const char *name), void *ctx
     int rc = 0;
     if (prepare(s, "SELECT dataset FROM trials GROUP BY dataset ORDER BY min(id)", &st, err))
         return -1;
-    while (!rc && sqlite3_step(st) == SQLITE_ROW)
+    while (!rc && next_row(s, st, &rc, err))
         rc = each(ctx, (const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
     return rc;
@@ -579,7 +596,7 @@ int store_each_trial(store *s, int (*each)(void *ctx, const store_row *r), void 
     const char *names[64], *values[64];
     for (int i = 0; i < n; i++)
         names[i] = sqlite3_column_name(st, i);
-    while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+    while (!rc && next_row(s, st, &rc, err)) {
         for (int i = 0; i < n; i++)
             values[i] = (const char *)sqlite3_column_text(st, i);
         store_row r = {n, names, values};
@@ -598,7 +615,7 @@ int store_epochs(store *s, long long id, int (*each)(void *ctx, int epoch, const
                    "WHERE trial = ? ORDER BY epoch", &st, err))
         return -1;
     sqlite3_bind_int64(st, 1, id);
-    while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+    while (!rc && next_row(s, st, &rc, err)) {
         store_epoch e = {sqlite3_column_double(st, 1), sqlite3_column_double(st, 2),
                          sqlite3_column_double(st, 3), sqlite3_column_double(st, 4)};
         rc = each(ctx, sqlite3_column_int(st, 0), &e);
@@ -611,19 +628,17 @@ int store_failures(store *s, long long id, int (*each)(void *ctx, const store_fa
                    void *ctx, hia_error *err)
 {
     sqlite3_stmt *st;
-    int rc = 0, step;
+    int rc = 0;
     if (prepare(s, "SELECT attempt, worker, reason, at FROM failures WHERE trial = ? "
                    "ORDER BY attempt", &st, err))
         return -1;
     sqlite3_bind_int64(st, 1, id);
-    while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    while (!rc && next_row(s, st, &rc, err)) {
         store_failure f = {sqlite3_column_int(st, 0), (const char *)sqlite3_column_text(st, 1),
                            (const char *)sqlite3_column_text(st, 2),
                            sqlite3_column_double(st, 3)};
         rc = each(ctx, &f);
     }
-    if (!rc && step != SQLITE_DONE)
-        rc = db_fail(s, err, "cannot read the failures");
     sqlite3_finalize(st);
     return rc;
 }
@@ -637,7 +652,7 @@ int store_param_columns(store *s, int (*each)(void *ctx, const char *name, int l
                    "first FROM params GROUP BY name) f USING (name) GROUP BY p.name, p.layer "
                    "ORDER BY f.first, p.layer", &st, err))
         return -1;
-    while (!rc && sqlite3_step(st) == SQLITE_ROW)
+    while (!rc && next_row(s, st, &rc, err))
         rc = each(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1));
     sqlite3_finalize(st);
     return rc;

@@ -125,6 +125,62 @@ static void test_lifecycle(store *s)
     CHECK(c.total == 20 && c.running == 20);
 }
 
+static int count_failure(void *ctx, const store_failure *f)
+{
+    int *n = ctx;
+    CHECK(f->attempt == *n + 1 && strcmp(f->reason, "killed by signal 9") == 0);
+    (*n)++;
+    return 0;
+}
+
+static int count_row(void *ctx, const store_row *r)
+{
+    (void)r;
+    ++*(int *)ctx;
+    return 0;
+}
+
+/* A damaged store: every read either delivers all its rows or fails with the store's name,
+   never ends early as if the rows had run out. */
+static void test_damaged(void)
+{
+    store *s;
+    hia_error err = {0};
+    char p3[320], name[8];
+    snprintf(p3, sizeof(p3), "%s/d.sqlite", dir);
+    CHECK(store_open(p3, &s, &err) == 0);
+    for (int d = 0; d < 10; d++) {
+        snprintf(name, sizeof(name), "set%d", d);
+        plan(s, name, 64);
+    }
+    store_close(s);
+    FILE *f = fopen(p3, "r+b");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    CHECK(size > 4 * 4096);
+    long from = size / 2 / 4096 * 4096; /* the later half of the pages: trials and params */
+    fseek(f, from, SEEK_SET);
+    for (long i = from; i < size; i++)
+        fputc(0xA5, f);
+    CHECK(fclose(f) == 0);
+    int opened = store_open(p3, &s, &err) == 0; /* the schema and settings are intact */
+    CHECK(opened);
+    if (!opened) {
+        fprintf(stderr, "damaged store: %s\n", err.msg);
+        return;
+    }
+    int rows = 0;
+    int rc = store_each_trial(s, count_row, &rows, &err);
+    CHECK(rc == -1 || rows == 640);
+    CHECK(rc == -1);
+    if (rc)
+        CHECK_MSG(err.msg, "d.sqlite", "cannot read");
+    store_close(s);
+}
+
 static void test_failures(void)
 {
     store *s;
@@ -152,6 +208,16 @@ static void test_failures(void)
     CHECK(store_count(s, "b", &n, &err) == 0 && n.pending == 2 && n.running == 0);
     store_close(s);
 
+    /* failed for good, then retried: pending again, every failure kept */
+    CHECK(store_open(p2, &s, &err) == 0);
+    long retried = -1;
+    CHECK(store_retry_failed(s, &retried, &err) == 0 && retried == 1);
+    CHECK(store_count(s, "a", &n, &err) == 0 && n.failed == 0 && n.pending == 1);
+    CHECK(store_claim(s, "host:1", 60, &c, &err) == 1 && c.id == 1 && c.attempts == 4);
+    int failures = 0;
+    CHECK(store_failures(s, 1, count_failure, &failures, &err) == 0 && failures == 3);
+    store_close(s);
+
     write_text(p2, "not a database at all, just text that is long enough");
     CHECK(store_open(p2, &s, &err) == -1);
     CHECK_MSG(err.msg, "f.sqlite", "not a results store");
@@ -176,6 +242,7 @@ int main(void)
     test_lifecycle(s);
     store_close(s);
     test_failures();
+    test_damaged();
     char cmd[300];
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
     CHECK(system(cmd) == 0);
