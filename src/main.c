@@ -457,10 +457,10 @@ static int status_one(const char *path, int json, hia_error *err)
     store_counts c;
     if (open_store(path, &s, where, sizeof(where), err))
         return -1;
-    char *name = store_setting_value(s, "setting:experiment");
+    char *name = NULL;
     jsonw j;
     status_ctx sc = {s, json ? &j : NULL, err};
-    int rc = store_count(s, NULL, &c, err);
+    int rc = store_meta(s, "setting:experiment", &name, err) || store_count(s, NULL, &c, err);
     if (!rc && json) {
         jsonw_init(&j, stdout);
         jsonw_begin_object(&j, NULL);

@@ -149,8 +149,8 @@ int report_data_load(const char *store_path, report_data *d, hia_error *err)
     d->options = summary_defaults();
     if (store_open(store_path, &s, err))
         return -1;
-    d->experiment = store_setting_value(s, "setting:experiment");
-    int rc = settings_apply(s, &d->options, 0, d->settings, sizeof(d->settings), err) ||
+    int rc = store_meta(s, "setting:experiment", &d->experiment, err) ||
+             settings_apply(s, &d->options, 0, d->settings, sizeof(d->settings), err) ||
              sweep(s, d, err);
     if (!rc && d->finished == 0)
         rc = hia_fail(err, HIA_EUSER, "%s: no finished trials yet (%ld planned, %ld pending, "

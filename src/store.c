@@ -128,7 +128,9 @@ static int rollback(store *s, hia_error *err)
 
 static int check_version(store *s, hia_error *err)
 {
-    char *v = store_setting_value(s, "schema_version");
+    char *v;
+    if (store_meta(s, "schema_version", &v, err))
+        return -1;
     if (!v) {
         sqlite3_stmt *st;
         if (prepare(s, "INSERT INTO meta(key, value) VALUES('schema_version', ?)", &st, err))
@@ -183,18 +185,18 @@ void store_close(store *s)
     free(s);
 }
 
-char *store_setting_value(store *s, const char *key)
+int store_meta(store *s, const char *key, char **value, hia_error *err)
 {
     sqlite3_stmt *st;
-    char *v = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) !=
-        SQLITE_OK)
-        return NULL;
+    int rc = 0;
+    *value = NULL;
+    if (prepare(s, "SELECT value FROM meta WHERE key = ?", &st, err))
+        return -1;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = strdup((const char *)sqlite3_column_text(st, 0));
+    if (next_row(s, st, &rc, err) && !(*value = strdup((const char *)sqlite3_column_text(st, 0))))
+        rc = hia_fail(err, HIA_EINTERNAL, "out of memory");
     sqlite3_finalize(st);
-    return v;
+    return rc;
 }
 
 int store_set_meta(store *s, const char *key, const char *value, hia_error *err)
@@ -219,14 +221,18 @@ int store_check_settings(store *s, const store_setting *settings, int n, hia_err
     char changed[1536] = "";
     char key[512];
     int fresh;
-    char *marker = store_setting_value(s, "setting:experiment");
+    char *marker;
+    if (store_meta(s, "setting:experiment", &marker, err))
+        return -1;
     fresh = marker == NULL;
     free(marker);
     if (exec(s, "BEGIN IMMEDIATE", err))
         return -1;
     for (int i = 0; i < n; i++) {
         snprintf(key, sizeof(key), "setting:%s", settings[i].key);
-        char *old = store_setting_value(s, key);
+        char *old;
+        if (store_meta(s, key, &old, err))
+            return rollback(s, err);
         if (!fresh && (!old || strcmp(old, settings[i].value) != 0))
             append(changed, sizeof(changed), settings[i].key);
         free(old);

@@ -107,8 +107,9 @@ int store_datasets(store *s, int (*each)(void *ctx, const char *name), void *ctx
                    hia_error *err);
 /* Sets a meta key that no later run checks (such as the analysis: block). */
 int store_set_meta(store *s, const char *key, const char *value, hia_error *err);
-/* A setting recorded by the first run (NULL when absent); the caller frees it. */
-char *store_setting_value(store *s, const char *key);
+/* A meta value (a run's setting: "setting:KEY"), in *value (NULL when absent; the caller
+   frees it); -1 when the store cannot be read. */
+int store_meta(store *s, const char *key, char **value, hia_error *err);
 
 /* Every trial in id order, as column name/value text pairs (NULL values for SQL NULL). */
 typedef struct store_row {

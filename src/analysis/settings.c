@@ -83,7 +83,9 @@ int settings_apply(store *s, summary_options *o, unsigned given, char *said, siz
     for (size_t i = 0; i < N_KEYS; i++) {
         char key[64];
         snprintf(key, sizeof(key), "analysis:%s", keys[i].key);
-        char *text = store_setting_value(s, key);
+        char *text;
+        if (store_meta(s, key, &text, err))
+            return -1;
         source[i] = given & keys[i].bit ? "command line" : text ? "experiment" : "default";
         int rc = text && !(given & keys[i].bit) ? apply_one(i, text, o, err) : 0;
         free(text);

@@ -411,10 +411,12 @@ static int add_store_column(void *ctx, const char *name, int layer)
         snprintf(label, sizeof(label), "%s_%d", name, layer);
     else
         snprintf(label, sizeof(label), "%s", name);
-    c->name = strdup(label);
     char key[200];
     snprintf(key, sizeof(key), "setting:space.%s", name);
-    char *definition = store_setting_value(b->db, key); /* e.g. "float 0.0001..0.1 log" */
+    char *definition; /* e.g. "float 0.0001..0.1 log" */
+    if (store_meta(b->db, key, &definition, b->err))
+        return -1;
+    c->name = strdup(label);
     c->log = definition && strstr(definition, " log") != NULL;
     free(definition);
     b->params[t->n_cols] = strdup(name);
