@@ -30,19 +30,8 @@
 
 #define MAX_SETS 64
 
-static const char usage_main[] =
-    "usage: hia <command> [options]\n"
-    "\n"
-    "commands:\n"
-    "  run CONFIG             start, or continue, the experiment in CONFIG\n"
-    "  status [CONFIG|STORE]  trials by state, per dataset, throughput, ETA\n"
-    "  export STORE           one row per trial, as CSV or JSON\n"
-    "  analyze STORE|CSV      rank the hyperparameters (N-RReliefF, fANOVA) and check the\n"
-    "                         ranking's stability (ICC)\n"
-    "  report STORE           write the study's report (HTML and Markdown, SVG figures)\n"
-    "  train CONFIG           train and evaluate one configuration (no results store)\n"
-    "  netgen CONFIG          print the Darknet cfg of one configuration\n"
-    "  datasets ACTION        list, check, fetch or inspect datasets\n"
+/* The closing lines of hia --help; the command list comes from the commands table. */
+static const char usage_tail[] =
     "\n"
     "hia <command> --help shows a command's options; hia --version its version.\n"
     "Exit status: 0 success, 1 a user error, 2 an internal failure, 3 a fault of the machine\n"
@@ -508,8 +497,11 @@ static int cmd_export(const args *a, hia_error *err)
     return rc;
 }
 
+/* Every command: what --help lists, and how it runs. A command either parses its own
+   arguments (own) or takes hia's common options (run, with usage, options, needs_config). */
 typedef struct command {
-    const char *name;
+    const char *name, *synopsis, *summary;
+    int (*own)(int argc, char **argv, hia_error *err);
     int (*run)(const args *a, hia_error *err);
     const char *usage;
     int options;
@@ -517,55 +509,73 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-    {"run", cmd_run, usage_run, OPT_RUN, 1},
-    {"status", cmd_status, usage_status, OPT_JSON, 0},
-    {"export", cmd_export, usage_export, OPT_FORMAT, 1},
-    {"train", cmd_train, usage_train, OPT_TRAIN | OPT_SPACE | OPT_JSON, 1},
-    {"netgen", cmd_netgen, usage_netgen, OPT_SPACE, 1},
+    {"run", "run CONFIG", "start, or continue, the experiment in CONFIG", NULL, cmd_run,
+     usage_run, OPT_RUN, 1},
+    {"status", "status [CONFIG|STORE]", "trials by state, per dataset, throughput, ETA", NULL,
+     cmd_status, usage_status, OPT_JSON, 0},
+    {"export", "export STORE", "one row per trial, as CSV or JSON", NULL, cmd_export,
+     usage_export, OPT_FORMAT, 1},
+    {"analyze", "analyze STORE|CSV",
+     "rank the hyperparameters, check the ranking's stability", 
+     analyze_command, NULL, NULL, 0, 0},
+    {"report", "report STORE", "write the study's report (HTML and Markdown, SVG figures)",
+     report_command, NULL, NULL, 0, 0},
+    {"train", "train CONFIG", "train and evaluate one configuration (no results store)", NULL,
+     cmd_train, usage_train, OPT_TRAIN | OPT_SPACE | OPT_JSON, 1},
+    {"netgen", "netgen CONFIG", "print the Darknet cfg of one configuration", NULL, cmd_netgen,
+     usage_netgen, OPT_SPACE, 1},
+    {"datasets", "datasets ACTION", "list, check, fetch, inspect datasets; write splits",
+     datasets_command, NULL, NULL, 0, 0},
 };
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *out)
+{
+    fputs("usage: hia <command> [options]\n\ncommands:\n", out);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(out, "  %-22s %s\n", commands[i].synopsis, commands[i].summary);
+    fputs(usage_tail, out);
+}
+
+/* A command that takes hia's common options. */
+static int run_with_args(const command *cmd, int argc, char **argv, hia_error *err)
+{
+    args a;
+    if (parse_args(argc, argv, cmd->options, &a, err))
+        return -1;
+    if (a.help) {
+        fputs(cmd->usage, stdout);
+        return 0;
+    }
+    if (cmd->needs_config && !a.config)
+        return hia_fail(err, HIA_EUSER, "missing %s (see --help)",
+                        strcmp(cmd->name, "export") ? "CONFIG" : "STORE");
+    return cmd->run(&a, err);
+}
 
 int main(int argc, char **argv)
 {
     hia_error err = {0};
-    args a;
     cpu_fix_blas_kernels(argv);
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        fputs(usage_main, argc < 2 ? stderr : stdout);
+        usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? HIA_EUSER : 0;
     }
     if (!strcmp(argv[1], "--version")) {
         printf("hia %s (Darknet with %d hia patches)\n", HIA_VERSION, HIA_DARKNET_PATCHES);
         return 0;
     }
-    if (!strcmp(argv[1], "analyze") || !strcmp(argv[1], "datasets") ||
-        !strcmp(argv[1], "report")) {
-        int rc = argv[1][0] == 'a'   ? analyze_command(argc - 2, argv + 2, &err)
-                 : argv[1][0] == 'd' ? datasets_command(argc - 2, argv + 2, &err)
-                                     : report_command(argc - 2, argv + 2, &err);
-        if (rc) {
-            fprintf(stderr, "hia %s: %s\n", argv[1], err.msg);
-            return err.status ? err.status : HIA_EINTERNAL;
-        }
-        return 0;
-    }
     const command *cmd = NULL;
-    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+    for (size_t i = 0; i < N_COMMANDS; i++)
         if (!strcmp(argv[1], commands[i].name))
             cmd = &commands[i];
     if (!cmd) {
-        fprintf(stderr, "hia: unknown command '%s'\n\n%s", argv[1], usage_main);
+        fprintf(stderr, "hia: unknown command '%s'\n\n", argv[1]);
+        usage(stderr);
         return HIA_EUSER;
     }
-    int rc = parse_args(argc - 2, argv + 2, cmd->options, &a, &err);
-    if (!rc && a.help) {
-        fputs(cmd->usage, stdout);
-        return 0;
-    }
-    if (!rc && cmd->needs_config && !a.config)
-        rc = hia_fail(&err, HIA_EUSER, "missing %s (see --help)",
-                      strcmp(cmd->name, "export") ? "CONFIG" : "STORE");
-    if (!rc)
-        rc = cmd->run(&a, &err);
+    int rc = cmd->own ? cmd->own(argc - 2, argv + 2, &err)
+                      : run_with_args(cmd, argc - 2, argv + 2, &err);
     if (rc) {
         fprintf(stderr, "hia %s: %s\n", argv[1], err.msg);
         return err.status ? err.status : HIA_EINTERNAL;
