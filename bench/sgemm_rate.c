@@ -1,12 +1,12 @@
 /* sgemm_rate THREADS: OpenBLAS's single-precision matrix product rate (GFLOP/s) on large
-   square matrices (2048), best of five, with hia's choice of kernels (src/cpu.c): the
+   square matrices (2048), best of five, with hia's choice of kernels (src/train/cpu.c): the
    reference for the throughput benchmark. */
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
-#include "cpu.h"
+#include "train/cpu.h"
 
 int main(int argc, char **argv)
 {

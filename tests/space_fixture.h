@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "space.h"
+#include "sweep/space.h"
 
 static inline void fixture_add(space *s, const char *name, space_type type, double low,
                                double high, int log, const char *choices, int per_layer)

@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "config.h"
+#include "sweep/config.h"
 
 static char dir[256];
 

@@ -9,7 +9,7 @@
 #include <zlib.h>
 
 #include "check.h"
-#include "dataset.h"
+#include "data/dataset.h"
 
 static char dir[256];
 

@@ -6,7 +6,7 @@
 
 #include "analysis/fanova.h"
 #include "check.h"
-#include "rng.h"
+#include "base/rng.h"
 
 /* n rows of d uniform features in [-1, 1] (column 2 categorical with 3 levels when cat). */
 static void make(table *t, int n, int d, int cat, double (*fn)(const double *), uint64_t seed)

@@ -11,7 +11,7 @@
 #include <stb_image_write.h>
 
 #include "check.h"
-#include "formats/format.h"
+#include "data/formats/format.h"
 #include "mat_fixture.h"
 
 static char dir[256];

@@ -8,8 +8,8 @@
 
 #include "check.h"
 #include "darknet_parse.h"
-#include "config.h"
-#include "netgen.h"
+#include "sweep/config.h"
+#include "train/netgen.h"
 #include "space_fixture.h"
 
 /* The paper's ranges, with batch 1 so that Darknet's buffers stay small. */

@@ -8,10 +8,10 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "config.h"
+#include "sweep/config.h"
 #include "darknet_parse.h"
-#include "netgen.h"
-#include "sampler.h"
+#include "train/netgen.h"
+#include "sweep/sampler.h"
 
 #define SAMPLES 10000
 

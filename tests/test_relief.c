@@ -9,7 +9,7 @@
 
 #include "analysis/relief.h"
 #include "check.h"
-#include "yamldoc.h"
+#include "base/yamldoc.h"
 
 static void parse_options(char *text, relief_options *o)
 {

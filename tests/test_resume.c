@@ -7,9 +7,9 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "checkpoint.h"
-#include "netgen.h"
-#include "train.h"
+#include "sweep/checkpoint.h"
+#include "train/netgen.h"
+#include "train/train.h"
 
 static char ckpt[300];
 

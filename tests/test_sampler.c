@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "sampler.h"
+#include "sweep/sampler.h"
 #include "space_fixture.h"
 
 static void free_plan(space_config *c, long n)

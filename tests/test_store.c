@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "store.h"
+#include "store/store.h"
 
 static char dir[256], path[300];
 

@@ -3,7 +3,7 @@
 #ifndef HIA_AGREEMENT_H
 #define HIA_AGREEMENT_H
 
-#include "error.h"
+#include "base/error.h"
 
 /* NaN when a vector is constant (no ranking to agree with). */
 int agreement_spearman(const double *a, const double *b, int n, double *rho, hia_error *err);

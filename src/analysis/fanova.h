@@ -9,7 +9,7 @@
 #define HIA_FANOVA_H
 
 #include "analysis/forest.h"
-#include "error.h"
+#include "base/error.h"
 
 typedef struct fanova_result {
     int d;

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "analysis/table.h"
-#include "error.h"
+#include "base/error.h"
 
 #define FOREST_MAX_LEVELS 64
 

@@ -5,7 +5,7 @@
 #ifndef HIA_ICC_H
 #define HIA_ICC_H
 
-#include "error.h"
+#include "base/error.h"
 
 typedef struct icc_form {
     const char *type;  /* ICC1, ICC2, ICC3, ICC1k, ICC2k, ICC3k */

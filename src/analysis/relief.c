@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rng.h"
+#include "base/rng.h"
 
 /* java.util.Random: the 48-bit linear congruential generator, for Weka's sampling. */
 typedef struct java_random {

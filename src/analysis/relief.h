@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "analysis/table.h"
-#include "error.h"
+#include "base/error.h"
 
 typedef struct relief_options {
     int neighbours;     /* k */

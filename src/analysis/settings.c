@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "yamldoc.h"
+#include "base/yamldoc.h"
 
 /* The block's keys, in the order they are described. */
 static const struct {

@@ -8,9 +8,9 @@
 #include <stddef.h>
 
 #include "analysis/summary.h"
-#include "config.h"
-#include "error.h"
-#include "store.h"
+#include "sweep/config.h"
+#include "base/error.h"
+#include "store/store.h"
 
 /* The settings a command line gave (bits of `given`). */
 enum {

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "analysis/agreement.h"
-#include "rng.h"
+#include "base/rng.h"
 
 summary_options summary_defaults(void)
 {

@@ -4,8 +4,8 @@
 #ifndef HIA_TABLE_H
 #define HIA_TABLE_H
 
-#include "error.h"
-#include "store.h"
+#include "base/error.h"
+#include "store/store.h"
 
 typedef struct table_column {
     char *name;

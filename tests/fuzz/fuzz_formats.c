@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "formats/format.h"
+#include "data/formats/format.h"
 
 const char *fuzz_format;
 static char root[64];

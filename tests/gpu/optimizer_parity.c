@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gpu.h"
+#include "train/gpu.h"
 
 enum { BATCH = 4, SIDE = 8, CLASSES = 10, UPDATES = 2 };
 

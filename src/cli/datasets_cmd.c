@@ -1,0 +1,487 @@
+#include "cli/datasets_cmd.h"
+
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "data/datafiles.h"
+#include "data/dataset.h"
+#include "data/dataset_dump.h"
+#include "data/formats/format.h"
+#include "base/jsonw.h"
+
+const char datasets_usage[] =
+    "usage: hia datasets list [--json]\n"
+    "       hia datasets check [NAME...] [--json]\n"
+    "       hia datasets fetch NAME [--mirror URL]\n"
+    "       hia datasets inspect PATH [--format F] [--json]\n"
+    "       hia datasets splits CONFIG [--dataset D] -o DIR\n"
+    "\n"
+    "  list      the described datasets (datasets/*.yaml, or $HIA_DATASETS) and whether their\n"
+    "            files are present\n"
+    "  check     each recorded file against its size and sha256 (all datasets, or NAME...);\n"
+    "            exit status 1 when a present file is damaged or a named dataset is missing\n"
+    "  fetch     download NAME's files (needs internet, or --mirror), check them, unpack\n"
+    "  inspect   count, shape, channels, classes and per-class counts of a dataset file or\n"
+    "            folder; the format is guessed from the name unless --format F is given\n"
+    "            (formats: idx, cifar10, cifar100, stl10, svhn, imagefolder, mnist-json)\n"
+    "  splits    write the train, validation and test images every trial of CONFIG sees (its\n"
+    "            first dataset, or --dataset D) to DIR as IDX files, for another framework\n"
+    "  --mirror URL  fetch from URL/<file name> instead of each file's own address\n";
+
+typedef struct ds_args {
+    const char *verb, *format, *mirror, *dataset, *out;
+    const char **names;
+    int n_names, json;
+} ds_args;
+
+static int parse(int argc, char **argv, ds_args *a, hia_error *err)
+{
+    memset(a, 0, sizeof(*a));
+    if (!(a->names = calloc((size_t)argc + 1, sizeof(char *))))
+        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    for (int i = 0; i < argc; i++) {
+        const char *s = argv[i];
+        if (!strcmp(s, "--json")) {
+            a->json = 1;
+        } else if (!strcmp(s, "--format") || !strcmp(s, "--mirror") ||
+                   !strcmp(s, "--dataset") || !strcmp(s, "-o")) {
+            if (i + 1 >= argc)
+                return hia_fail(err, HIA_EUSER, "%s needs a value", s);
+            *(s[1] == 'o' ? &a->out : s[2] == 'f' ? &a->format : s[2] == 'm' ? &a->mirror
+                                                                     : &a->dataset) = argv[++i];
+        } else if (s[0] == '-' && s[1]) {
+            return hia_fail(err, HIA_EUSER, "unknown option '%s' (see --help)", s);
+        } else if (!a->verb) {
+            a->verb = s;
+        } else {
+            a->names[a->n_names++] = s;
+        }
+    }
+    if (!a->verb)
+        return hia_fail(err, HIA_EUSER, "missing list, check, fetch, inspect or splits (see "
+                        "--help)");
+    return 0;
+}
+
+static const char *status_of(const dataset_desc *d)
+{
+    if (datafiles_present(d))
+        return "present";
+    return d->n_fetch ? "missing (hia datasets fetch)" : "missing";
+}
+
+static int cmd_list(const ds_args *a, hia_error *err)
+{
+    char **names;
+    int n, rc = 0;
+    jsonw j;
+    if (dataset_names(&names, &n, err))
+        return -1;
+    if (a->json) {
+        jsonw_init(&j, stdout);
+        jsonw_begin_array(&j, NULL);
+    } else {
+        printf("%-16s %-11s %-10s %7s  %s\n", "name", "format", "shape", "classes", "files");
+    }
+    for (int i = 0; i < n && !rc; i++) {
+        dataset_desc d;
+        if ((rc = dataset_desc_load(names[i], &d, err)))
+            break;
+        int present = datafiles_present(&d);
+        if (a->json) {
+            jsonw_begin_object(&j, NULL);
+            jsonw_string(&j, "name", d.name);
+            jsonw_string(&j, "format", d.format);
+            jsonw_int(&j, "width", d.width);
+            jsonw_int(&j, "height", d.height);
+            jsonw_int(&j, "channels", d.channels);
+            jsonw_int(&j, "classes", d.classes);
+            jsonw_bool(&j, "present", present);
+            jsonw_bool(&j, "fetchable", d.n_fetch > 0);
+            jsonw_string(&j, "path", d.dir);
+            jsonw_end_object(&j);
+        } else {
+            char shape[32];
+            snprintf(shape, sizeof(shape), "%dx%dx%d", d.width, d.height, d.channels);
+            printf("%-16s %-11s %-10s %7d  %s\n", d.name, d.format, shape, d.classes,
+                   status_of(&d));
+            if (!present && d.install)
+                printf("%-16s %s\n", "", d.install);
+        }
+        dataset_desc_free(&d);
+    }
+    if (a->json && !rc) {
+        jsonw_end_array(&j);
+        putchar('\n');
+    }
+    for (int i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
+/* Checks one dataset; *bad counts damaged files (and missing ones when required). */
+static int check_one(const char *name, int required, jsonw *j, int *bad, hia_error *err)
+{
+    dataset_desc d;
+    char problem[256];
+    if (dataset_desc_load(name, &d, err))
+        return -1;
+    int present = datafiles_present(&d), rc = 0;
+    if (j) {
+        jsonw_begin_object(j, NULL);
+        jsonw_string(j, "name", d.name);
+        jsonw_bool(j, "present", present);
+        jsonw_begin_array(j, "files");
+    } else {
+        printf("%s: %s\n", d.name, present ? "present" : status_of(&d));
+    }
+    if (!present && required)
+        (*bad)++;
+    for (int i = 0; i < d.n_files && !rc; i++) {
+        int state = datafiles_check(&d, &d.files[i], problem, sizeof(problem), err);
+        if (state < 0) {
+            rc = -1;
+            break;
+        }
+        if (state == FILE_BAD || (state == FILE_MISSING && (present || required)))
+            (*bad)++;
+        if (j) {
+            jsonw_begin_object(j, NULL);
+            jsonw_string(j, "name", d.files[i].name);
+            jsonw_string(j, "state", state == FILE_OK ? "ok" : state == FILE_BAD ? "bad"
+                                                                                : "missing");
+            jsonw_string(j, "detail", problem);
+            jsonw_end_object(j);
+        } else if (present || required || state != FILE_MISSING) {
+            printf("  %-48s %s\n", d.files[i].name, problem);
+        }
+    }
+    if (j) {
+        jsonw_end_array(j);
+        jsonw_end_object(j);
+    }
+    dataset_desc_free(&d);
+    return rc;
+}
+
+static int cmd_check(const ds_args *a, hia_error *err)
+{
+    char **names = (char **)a->names;
+    int n = a->n_names, bad = 0, rc = 0, own = 0;
+    jsonw j;
+    if (n == 0) {
+        if (dataset_names(&names, &n, err))
+            return -1;
+        own = 1;
+    }
+    if (a->json) {
+        jsonw_init(&j, stdout);
+        jsonw_begin_array(&j, NULL);
+    }
+    for (int i = 0; i < n && !rc; i++)
+        rc = check_one(names[i], !own, a->json ? &j : NULL, &bad, err);
+    if (a->json && !rc) {
+        jsonw_end_array(&j);
+        putchar('\n');
+    }
+    for (int i = 0; own && i < n; i++)
+        free(names[i]);
+    if (own)
+        free(names);
+    if (!rc && bad)
+        rc = hia_fail(err, HIA_EUSER, "%d file%s missing or damaged", bad, bad == 1 ? "" : "s");
+    return rc;
+}
+
+static int cmd_fetch(const ds_args *a, hia_error *err)
+{
+    dataset_desc d;
+    if (a->n_names != 1)
+        return hia_fail(err, HIA_EUSER, "fetch takes one dataset name");
+    if (dataset_desc_load(a->names[0], &d, err))
+        return -1;
+    int rc = datafiles_fetch(&d, a->mirror, stderr, err);
+    dataset_desc_free(&d);
+    return rc;
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), k = strlen(tail);
+    return n >= k && !strcmp(s + n - k, tail);
+}
+
+/* The format a path's name suggests, and the second file it pairs with. */
+static const char *guess_format(const char *path, char *pair, size_t len, hia_error *err)
+{
+    struct stat st;
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    char *at;
+    snprintf(pair, len, "%s", path);
+    if (stat(path, &st) != 0) {
+        hia_fail(err, HIA_EUSER, "%s: cannot open", path);
+        return NULL;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        char probe[4200];
+        snprintf(probe, sizeof(probe), "%s/0.json", path);
+        return stat(probe, &st) == 0 ? "mnist-json" : "imagefolder";
+    }
+    if ((at = strstr(pair + (base - path), "images-idx3"))) {
+        memcpy(at, "labels-idx1", 11);
+        return "idx";
+    }
+    if (ends_with(path, ".mat"))
+        return "svhn";
+    if (ends_with(path, "_X.bin")) {
+        pair[strlen(pair) - 5] = 'y';
+        return "stl10";
+    }
+    if (ends_with(path, ".bin"))
+        return st.st_size % 3073 == 0 || st.st_size % 3074 ? "cifar10" : "cifar100";
+    hia_fail(err, HIA_EUSER, "%s: cannot tell the format from the name; give --format (%s)", path,
+             format_names());
+    return NULL;
+}
+
+/* One split as text, or as a JSON object into j. */
+static void print_inspect(const char *path, const char *format, const dataset_images *d,
+                          jsonw *j)
+{
+    long *count = calloc((size_t)(d->classes ? d->classes : 1), sizeof(long));
+    for (int i = 0; count && i < d->n; i++)
+        count[d->labels[i]]++;
+    if (j) {
+        jsonw_begin_object(j, NULL);
+        jsonw_string(j, "path", path);
+        jsonw_string(j, "format", format);
+        jsonw_int(j, "count", d->n);
+        jsonw_int(j, "width", d->width);
+        jsonw_int(j, "height", d->height);
+        jsonw_int(j, "channels", d->channels);
+        jsonw_int(j, "classes", d->classes);
+        jsonw_begin_array(j, "per_class");
+        for (int k = 0; count && k < d->classes; k++)
+            jsonw_int(j, NULL, count[k]);
+        jsonw_end_array(j);
+        if (d->names) {
+            jsonw_begin_array(j, "class_names");
+            for (int k = 0; k < d->classes; k++)
+                jsonw_string(j, NULL, d->names[k]);
+            jsonw_end_array(j);
+        }
+        jsonw_end_object(j);
+    } else {
+        printf("%s: %s, %d images, %dx%d, %d channel%s, %d classes\n", path, format, d->n,
+               d->width, d->height, d->channels, d->channels == 1 ? "" : "s", d->classes);
+        for (int k = 0; count && k < d->classes; k++)
+            printf("  class %-4d %-24s %ld\n", k, d->names ? d->names[k] : "", count[k]);
+    }
+    free(count);
+}
+
+/* The splits of a dataset folder in a file format: MNIST-style IDX files (the images
+   *-images-idx3-ubyte[.gz] beside their *-labels-idx1-ubyte[.gz]) or CIFAR-10's
+   cifar-10-batches-bin/ (data_batch_1..5.bin for training, test_batch.bin). */
+typedef struct folder_split {
+    char name[64];
+    char files[8][4400];
+    int n;
+} folder_split;
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The format of a folder's files and its splits (0 when it holds neither kind), or -1. */
+static int folder_splits(const char *dir, const char **format, folder_split *s, int max,
+                         hia_error *err)
+{
+    glob_t g;
+    char pattern[4200];
+    int n = 0;
+    snprintf(pattern, sizeof(pattern), "%s/*-images-idx3-ubyte*", dir);
+    if (glob(pattern, 0, NULL, &g) == 0) {
+        *format = "idx";
+        for (size_t i = 0; i < g.gl_pathc && n < max; i++) {
+            const char *f = g.gl_pathv[i], *base = strrchr(f, '/') + 1;
+            folder_split *p = &s[n++];
+            snprintf(p->name, sizeof(p->name), "%.*s", (int)(strstr(base, "-images") - base),
+                     base);
+            snprintf(p->files[0], sizeof(p->files[0]), "%s", f);
+            snprintf(p->files[1], sizeof(p->files[1]), "%s", f);
+            memcpy(strstr(p->files[1] + (base - f), "images-idx3"), "labels-idx1", 11);
+            p->n = 2;
+            if (access(p->files[1], R_OK) != 0) {
+                globfree(&g);
+                return hia_fail(err, HIA_EUSER, "%s: no labels beside the images %s (expected "
+                                "%s)", dir, f, p->files[1]);
+            }
+        }
+        globfree(&g);
+        return n;
+    }
+    snprintf(pattern, sizeof(pattern), "%s/data_batch_*.bin", dir);
+    int train = glob(pattern, 0, NULL, &g) == 0;
+    snprintf(pattern, sizeof(pattern), "%s/test_batch.bin", dir);
+    int test = glob(pattern, train ? GLOB_APPEND : 0, NULL, &g) == 0;
+    if (!train && !test)
+        return 0;
+    *format = "cifar10";
+    if (train) {
+        folder_split *p = &s[n++];
+        snprintf(p->name, sizeof(p->name), "train");
+        size_t batches = g.gl_pathc - (size_t)test;
+        qsort(g.gl_pathv, batches, sizeof(char *), by_name);
+        for (size_t i = 0; i < batches && p->n < 8; i++)
+            snprintf(p->files[p->n++], sizeof(p->files[0]), "%s", g.gl_pathv[i]);
+    }
+    if (test) {
+        folder_split *p = &s[n++];
+        snprintf(p->name, sizeof(p->name), "test");
+        snprintf(p->files[0], sizeof(p->files[0]), "%s", g.gl_pathv[g.gl_pathc - 1]);
+        p->n = 1;
+    }
+    globfree(&g);
+    return n;
+}
+
+/* Inspects each split of a folder of IDX or CIFAR-10 files; 1 when the folder is neither. */
+static int inspect_folder(const char *dir, int json, hia_error *err)
+{
+    folder_split splits[8];
+    const char *format = NULL;
+    int n = folder_splits(dir, &format, splits, 8, err);
+    if (n <= 0)
+        return n < 0 ? -1 : 1;
+    const format_info *fmt = format_find(format);
+    jsonw j;
+    if (json) {
+        jsonw_init(&j, stdout);
+        jsonw_begin_object(&j, NULL);
+        jsonw_string(&j, "path", dir);
+        jsonw_string(&j, "format", format);
+        jsonw_begin_array(&j, "splits");
+    } else {
+        printf("%s: %s, %d split%s\n", dir, format, n, n == 1 ? "" : "s");
+    }
+    int rc = 0;
+    for (int i = 0; i < n && !rc; i++) {
+        const char *files[8];
+        for (int k = 0; k < splits[i].n; k++)
+            files[k] = splits[i].files[k];
+        format_request req = {.files = files, .n_files = splits[i].n};
+        dataset_images d = {0};
+        rc = fmt->load(&req, &d, err);
+        if (!rc) {
+            if (!json)
+                printf("%s (%d file%s): ", splits[i].name, splits[i].n,
+                       splits[i].n == 1 ? "" : "s");
+            print_inspect(splits[i].files[0], format, &d, json ? &j : NULL);
+        }
+        dataset_images_free(&d);
+    }
+    if (json) {
+        jsonw_end_array(&j);
+        jsonw_end_object(&j);
+        putchar('\n');
+    }
+    return rc;
+}
+
+static int cmd_inspect(const ds_args *a, hia_error *err)
+{
+    char pair[4096];
+    dataset_images d = {0};
+    if (a->n_names != 1)
+        return hia_fail(err, HIA_EUSER, "inspect takes one path");
+    const char *path = a->names[0];
+    const char *format = a->format;
+    struct stat st;
+    if (!format && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        int rc = inspect_folder(path, a->json, err);
+        if (rc <= 0)
+            return rc;
+    }
+    const char *guessed = guess_format(path, pair, sizeof(pair), err);
+    if (!format && !guessed)
+        return -1;
+    if (!format)
+        format = guessed;
+    const format_info *fmt = format_find(format);
+    if (!fmt)
+        return hia_fail(err, HIA_EUSER, "unknown format '%s' (known: %s)", format,
+                        format_names());
+    if (fmt->min_files == 2 && (!guessed || !strcmp(pair, path)))
+        return hia_fail(err, HIA_EUSER, "%s: format %s takes %s; cannot find the second file "
+                        "from the name", path, format, fmt->files);
+    const char *files[] = {path, pair};
+    format_request req = {.files = files, .n_files = fmt->min_files};
+    int rc = fmt->load(&req, &d, err);
+    if (!rc && a->json) {
+        jsonw j;
+        jsonw_init(&j, stdout);
+        print_inspect(path, format, &d, &j);
+        putchar('\n');
+    } else if (!rc) {
+        print_inspect(path, format, &d, NULL);
+    }
+    dataset_images_free(&d);
+    return rc;
+}
+
+static int cmd_splits(const ds_args *a, hia_error *err)
+{
+    config c;
+    dataset_splits s = {0};
+    if (a->n_names != 1 || !a->out)
+        return hia_fail(err, HIA_EUSER, "splits takes one CONFIG and -o DIR (see --help)");
+    if (config_load(&c, a->names[0], err))
+        return -1;
+    const config_dataset *d = a->dataset ? config_find_dataset(&c, a->dataset) : &c.datasets[0];
+    int rc = d ? 0 : hia_fail(err, HIA_EUSER, "--dataset %s: %s lists no such dataset",
+                              a->dataset, a->names[0]);
+    if (!rc)
+        rc = dataset_prepare(d, c.seed, &s, err) || dataset_dump(&s, a->out, err) ? -1 : 0;
+    if (!rc)
+        printf("%s: %d train, %d validation, %d test images of %s (seed %llu) in %s\n",
+               c.experiment, s.train.n, s.validation.n, s.test.n, d->name,
+               (unsigned long long)c.seed, a->out);
+    dataset_splits_free(&s);
+    config_free(&c);
+    return rc;
+}
+
+int datasets_command(int argc, char **argv, hia_error *err)
+{
+    ds_args a;
+    for (int i = 0; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(datasets_usage, stdout);
+            return 0;
+        }
+    int rc = parse(argc, argv, &a, err);
+    if (!rc) {
+        if (!strcmp(a.verb, "list"))
+            rc = cmd_list(&a, err);
+        else if (!strcmp(a.verb, "check"))
+            rc = cmd_check(&a, err);
+        else if (!strcmp(a.verb, "fetch"))
+            rc = cmd_fetch(&a, err);
+        else if (!strcmp(a.verb, "inspect"))
+            rc = cmd_inspect(&a, err);
+        else if (!strcmp(a.verb, "splits"))
+            rc = cmd_splits(&a, err);
+        else
+            rc = hia_fail(err, HIA_EUSER, "unknown action '%s' (list, check, fetch, inspect, "
+                          "splits)", a.verb);
+    }
+    free(a.names);
+    return rc;
+}

@@ -1,0 +1,137 @@
+/* store: the SQLite results store of one experiment (WAL mode, schema versioned). It holds
+   the experiment's settings, the planned trials with their configurations, atomic claims
+   with leases and heartbeats, each finished trial written in one transaction with its epoch
+   log, and the reads behind status and export. */
+#ifndef HIA_STORE_H
+#define HIA_STORE_H
+
+#include <stdint.h>
+
+#include "base/error.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+typedef struct store store;
+
+typedef struct store_setting {
+    const char *key;
+    const char *value;
+} store_setting;
+
+/* One hyperparameter value of a trial: number (int, float or the choice's number) and text. */
+typedef struct store_param {
+    const char *name;
+    int layer;        /* 0 for plain params, 1.. for per-layer ones */
+    double number;    /* NaN for non-numeric choices */
+    const char *text;
+} store_param;
+
+typedef struct store_trial_plan {
+    const char *dataset;
+    long number;      /* k-th configuration of the dataset */
+    uint64_t hash;
+    uint64_t seed;
+    const char *config; /* "name=value ..." */
+    const store_param *params;
+    int n_params;
+} store_trial_plan;
+
+typedef struct store_epoch {
+    double loss, val_accuracy, seconds, images_per_second;
+} store_epoch;
+
+typedef struct store_result {
+    const char *status;  /* done | diverged */
+    const char *reason;
+    double val_accuracy, test_accuracy;
+    int epochs;
+    const store_epoch *history;
+    int resumed_from;    /* epochs restored from a checkpoint */
+    double train_seconds, eval_seconds, images_per_second, wall_seconds;
+    int threads;
+    const char *blas;
+} store_result;
+
+typedef struct store_claimed {
+    long long id;
+    char dataset[128];
+    long number;
+    uint64_t seed;
+    int attempts;
+} store_claimed;
+
+typedef struct store_counts {
+    long total, pending, running, done, failed, diverged;
+    double images_per_second; /* mean over finished trials */
+    double trial_seconds;     /* mean wall time of a finished trial */
+} store_counts;
+
+int store_open(const char *path, store **out, hia_error *err);
+void store_close(store *s);
+
+/* The first run records the settings; a later run with other settings is refused with the
+   list of keys that changed. */
+int store_check_settings(store *s, const store_setting *settings, int n, hia_error *err);
+/* Inserts the planned trials that are not there yet, in one transaction. */
+int store_plan(store *s, const store_trial_plan *plans, int n, hia_error *err);
+
+/* Returns a trial of worker's local host whose worker process is gone to pending. The callback
+   says whether a pid of this host is alive. */
+int store_reclaim_dead(store *s, const char *host, int (*alive)(long pid), hia_error *err);
+/* Atomically takes the first pending trial (or one whose lease expired); 0 when none, 1 when
+   one was claimed. */
+int store_claim(store *s, const char *worker, double lease_seconds, store_claimed *c,
+                hia_error *err);
+int store_heartbeat(store *s, const char *worker, double lease_seconds, hia_error *err);
+/* Writes a finished trial and its epoch log in one transaction; refuses if the trial is no
+   longer held by worker. */
+int store_finish(store *s, long long id, const char *worker, const store_result *r,
+                 hia_error *err);
+/* A trial whose process failed: back to pending, or failed for good after max_failures; the
+   failure is added to the trial's history. */
+int store_fail(store *s, long long id, const char *worker, const char *reason, int max_failures,
+               hia_error *err);
+/* Trials failed for good go back to pending with their failure count reset; their reason and
+   every earlier failure (the failures table) stay. *n: how many. */
+int store_retry_failed(store *s, long *n, hia_error *err);
+/* Gives a claimed trial back (clean stop). */
+int store_release(store *s, long long id, const char *worker, hia_error *err);
+
+/* Configuration of a trial: params in order, via the callback. */
+int store_trial_params(store *s, long long id,
+                       int (*each)(void *ctx, const store_param *p), void *ctx, hia_error *err);
+/* Counts per dataset (dataset NULL: all). */
+int store_count(store *s, const char *dataset, store_counts *c, hia_error *err);
+/* Names of the datasets in the store, in plan order, via the callback. */
+int store_datasets(store *s, int (*each)(void *ctx, const char *name), void *ctx,
+                   hia_error *err);
+/* Sets a meta key that no later run checks (such as the analysis: block). */
+int store_set_meta(store *s, const char *key, const char *value, hia_error *err);
+/* A meta value (a run's setting: "setting:KEY"), in *value (NULL when absent; the caller
+   frees it); -1 when the store cannot be read. */
+int store_meta(store *s, const char *key, char **value, hia_error *err);
+
+/* Every trial in id order, as column name/value text pairs (NULL values for SQL NULL). */
+typedef struct store_row {
+    int n;
+    const char *const *names;
+    const char *const *values;
+} store_row;
+int store_each_trial(store *s, int (*each)(void *ctx, const store_row *r), void *ctx,
+                     hia_error *err);
+/* The failed attempts of a trial, oldest first. */
+typedef struct store_failure {
+    int attempt;
+    const char *worker, *reason;
+    double at;            /* Unix seconds */
+} store_failure;
+int store_failures(store *s, long long id, int (*each)(void *ctx, const store_failure *f),
+                   void *ctx, hia_error *err);
+/* The hyperparameter columns of the store: each (name, layer) once, in plan order. */
+int store_param_columns(store *s, int (*each)(void *ctx, const char *name, int layer), void *ctx,
+                        hia_error *err);
+/* Epoch log of a trial. */
+int store_epochs(store *s, long long id, int (*each)(void *ctx, int epoch, const store_epoch *e),
+                 void *ctx, hia_error *err);
+
+#endif

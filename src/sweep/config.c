@@ -1,0 +1,501 @@
+#include "sweep/config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data/dataset.h"
+#include "train/netgen.h"
+#include "base/yamldoc.h"
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+static char *where(const yamldoc *d, const yaml_node_t *n)
+{
+    char buf[1200];
+    snprintf(buf, sizeof(buf), "%s:%zu:%zu", d->path, n->start_mark.line + 1,
+             n->start_mark.column + 1);
+    return strdup(buf);
+}
+
+/* Reads an optional positive whole number. */
+static int get_count(yamldoc *d, yaml_node_t *map, const char *key, long min, long *out,
+                     hia_error *err)
+{
+    yaml_node_t *n = yamldoc_get(d, map, key);
+    if (!n)
+        return 0;
+    if (yamldoc_long(d, n, key, out, err))
+        return -1;
+    if (*out < min)
+        return yamldoc_fail(d, n, err, "'%s' must be at least %ld, not %ld", key, min, *out);
+    return 0;
+}
+
+static int get_text(yamldoc *d, yaml_node_t *map, const char *key, const char *const *allowed,
+                    char **out, hia_error *err)
+{
+    yaml_node_t *n = yamldoc_get(d, map, key);
+    const char *s;
+    if (!n)
+        return 0;
+    if (yamldoc_string(d, n, key, &s, err))
+        return -1;
+    if (allowed) {
+        int ok = 0;
+        char list[256] = "";
+        for (const char *const *a = allowed; *a; a++) {
+            ok |= strcmp(*a, s) == 0;
+            strncat(list, *a, sizeof(list) - strlen(list) - 1);
+            if (a[1])
+                strncat(list, ", ", sizeof(list) - strlen(list) - 1);
+        }
+        if (!ok)
+            return yamldoc_fail(d, n, err, "'%s' must be one of %s, not '%s'", key, list, s);
+    }
+    free(*out);
+    *out = strdup(s);
+    return *out ? 0 : hia_fail(err, HIA_EINTERNAL, "out of memory");
+}
+
+static int parse_dataset(yamldoc *d, yaml_node_t *n, config_dataset *ds, hia_error *err)
+{
+    static const char *const keys[] = {"name", "train", "validation", "test", NULL};
+    if (yamldoc_expect(d, n, YAML_MAPPING_NODE, "datasets entry", err) ||
+        yamldoc_check_keys(d, n, keys, "a datasets entry", err))
+        return -1;
+    ds->where = where(d, n);
+    yaml_node_t *name = yamldoc_get(d, n, "name");
+    if (!name)
+        return yamldoc_fail(d, n, err, "a datasets entry needs 'name'");
+    if (get_text(d, n, "name", NULL, &ds->name, err))
+        return -1;
+    if (dataset_exists(ds->name) != 1)
+        return yamldoc_fail(d, name, err, "unknown dataset '%s' (no descriptor %s/%s.yaml)",
+                            ds->name, dataset_dir(), ds->name);
+    ds->train = 0;
+    ds->validation = 0;
+    ds->test = 0;
+    if (get_count(d, n, "train", 1, &ds->train, err) ||
+        get_count(d, n, "validation", 1, &ds->validation, err) ||
+        get_count(d, n, "test", 0, &ds->test, err))
+        return -1;
+    if (!ds->train || !ds->validation)
+        return yamldoc_fail(d, n, err, "dataset '%s' needs 'train' and 'validation' counts",
+                            ds->name);
+    return 0;
+}
+
+static int parse_datasets(config *c, yamldoc *d, yaml_node_t *list, hia_error *err)
+{
+    if (yamldoc_expect(d, list, YAML_SEQUENCE_NODE, "datasets", err))
+        return -1;
+    int n = yamldoc_seq_len(list);
+    if (n == 0)
+        return yamldoc_fail(d, list, err, "'datasets' must list at least one dataset");
+    c->datasets = calloc((size_t)n, sizeof(*c->datasets));
+    if (!c->datasets)
+        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    for (int i = 0; i < n; i++) {
+        c->n_datasets = i + 1;
+        yaml_node_t *item = yamldoc_seq_item(d, list, i);
+        if (parse_dataset(d, item, &c->datasets[i], err))
+            return -1;
+        for (int j = 0; j < i; j++)
+            if (strcmp(c->datasets[j].name, c->datasets[i].name) == 0)
+                return yamldoc_fail(d, item, err, "dataset '%s' is listed twice",
+                                    c->datasets[i].name);
+    }
+    return 0;
+}
+
+static int parse_choices(yamldoc *d, yaml_node_t *list, space_param *p, hia_error *err)
+{
+    if (yamldoc_expect(d, list, YAML_SEQUENCE_NODE, "choices", err))
+        return -1;
+    int n = yamldoc_seq_len(list);
+    p->choices = calloc((size_t)(n ? n : 1), sizeof(char *));
+    if (!p->choices)
+        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    for (int i = 0; i < n; i++) {
+        const char *s;
+        if (yamldoc_string(d, yamldoc_seq_item(d, list, i), "choices", &s, err))
+            return -1;
+        p->choices[i] = strdup(s);
+        p->n_choices = i + 1;
+        if (!p->choices[i])
+            return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    }
+    return 0;
+}
+
+static int parse_range(yamldoc *d, yaml_node_t *def, space_param *p, hia_error *err)
+{
+    yaml_node_t *low = yamldoc_get(d, def, "low");
+    yaml_node_t *high = yamldoc_get(d, def, "high");
+    if (!low || !high)
+        return yamldoc_fail(d, def, err, "'%s': an %s needs 'low' and 'high'", p->name,
+                            p->type == SPACE_INT ? "int" : "float");
+    if (yamldoc_get(d, def, "choices"))
+        return yamldoc_fail(d, yamldoc_get(d, def, "choices"), err,
+                            "'%s': 'choices' belongs to categorical hyperparameters", p->name);
+    if (p->type == SPACE_INT) {
+        long lo, hi;
+        if (yamldoc_long(d, low, "low", &lo, err) || yamldoc_long(d, high, "high", &hi, err))
+            return -1;
+        p->low = (double)lo;
+        p->high = (double)hi;
+    } else if (yamldoc_double(d, low, "low", &p->low, err) ||
+               yamldoc_double(d, high, "high", &p->high, err)) {
+        return -1;
+    }
+    return 0;
+}
+
+/* One space entry: a mapping {type, low, high, log, choices, per_layer}, or a single value
+   that fixes the hyperparameter (a categorical with one choice). */
+static int parse_param(yamldoc *d, yaml_node_t *def, space_param *p, hia_error *err)
+{
+    static const char *const keys[] = {"type", "low", "high", "log", "choices", "per_layer",
+                                       NULL};
+    if (def->type == YAML_SCALAR_NODE) {
+        p->type = SPACE_CATEGORICAL;
+        p->choices = calloc(1, sizeof(char *));
+        if (!p->choices || !(p->choices[0] = strdup(yamldoc_scalar(def))))
+            return hia_fail(err, HIA_EINTERNAL, "out of memory");
+        p->n_choices = 1;
+        return 0;
+    }
+    if (yamldoc_expect(d, def, YAML_MAPPING_NODE, p->name, err) ||
+        yamldoc_check_keys(d, def, keys, p->name, err))
+        return -1;
+    yaml_node_t *type = yamldoc_get(d, def, "type");
+    const char *t;
+    if (!type)
+        return yamldoc_fail(d, def, err, "'%s' needs 'type' (int, float or categorical)",
+                            p->name);
+    if (yamldoc_string(d, type, "type", &t, err))
+        return -1;
+    if (strcmp(t, "int") == 0)
+        p->type = SPACE_INT;
+    else if (strcmp(t, "float") == 0)
+        p->type = SPACE_FLOAT;
+    else if (strcmp(t, "categorical") == 0)
+        p->type = SPACE_CATEGORICAL;
+    else
+        return yamldoc_fail(d, type, err, "'%s': type must be int, float or categorical, not '%s'",
+                            p->name, t);
+    yaml_node_t *n;
+    if ((n = yamldoc_get(d, def, "log")) && yamldoc_bool(d, n, "log", &p->log, err))
+        return -1;
+    if ((n = yamldoc_get(d, def, "per_layer")) &&
+        yamldoc_bool(d, n, "per_layer", &p->per_layer, err))
+        return -1;
+    if (p->type != SPACE_CATEGORICAL)
+        return parse_range(d, def, p, err);
+    if (p->log)
+        return yamldoc_fail(d, yamldoc_get(d, def, "log"), err,
+                            "'%s': log applies to int and float only", p->name);
+    if (yamldoc_get(d, def, "low") || yamldoc_get(d, def, "high"))
+        return yamldoc_fail(d, def, err, "'%s': low and high belong to int and float", p->name);
+    if (!(n = yamldoc_get(d, def, "choices")))
+        return yamldoc_fail(d, def, err, "'%s': a categorical needs 'choices'", p->name);
+    return parse_choices(d, n, p, err);
+}
+
+static int parse_space(config *c, yamldoc *d, yaml_node_t *map, hia_error *err)
+{
+    if (yamldoc_expect(d, map, YAML_MAPPING_NODE, "space", err) ||
+        yamldoc_check_keys(d, map, netgen_names, "space", err))
+        return -1;
+    int n = yamldoc_map_len(map);
+    for (int i = 0; i < n; i++) {
+        yaml_node_t *key = yamldoc_map_key(d, map, i);
+        space_param p = {0};
+        p.name = strdup(yamldoc_scalar(key));
+        p.where = where(d, key);
+        if (!p.name || !p.where || parse_param(d, yamldoc_map_value(d, map, i), &p, err) ||
+            space_add(&c->space, &p, err)) {
+            if (!p.name || !p.where)
+                hia_fail(err, HIA_EINTERNAL, "out of memory");
+            free(p.name);
+            free(p.where);
+            for (int k = 0; k < p.n_choices; k++)
+                free(p.choices[k]);
+            free(p.choices);
+            return -1;
+        }
+    }
+    for (const char *const *name = netgen_names; *name; name++)
+        if (!space_find(&c->space, *name, NULL))
+            return yamldoc_fail(d, map, err, "the space defines no '%s' (hia needs all of: %s)",
+                                *name, netgen_names_text());
+    return 0;
+}
+
+static int parse_network(config *c, yamldoc *d, yaml_node_t *map, hia_error *err)
+{
+    static const char *const keys[] = {"pool_every", "momentum", "weight_decay", "init", NULL};
+    static const char *const inits[] = {"pytorch", "darknet", NULL};
+    if (yamldoc_expect(d, map, YAML_MAPPING_NODE, "network", err) ||
+        yamldoc_check_keys(d, map, keys, "network", err))
+        return -1;
+    long every = c->network.pool_every;
+    yaml_node_t *n;
+    if (get_count(d, map, "pool_every", 1, &every, err))
+        return -1;
+    c->network.pool_every = (int)every;
+    if ((n = yamldoc_get(d, map, "momentum")) &&
+        yamldoc_double(d, n, "momentum", &c->network.momentum, err))
+        return -1;
+    if (n && (c->network.momentum < 0 || c->network.momentum >= 1))
+        return yamldoc_fail(d, n, err, "'momentum' must lie in [0, 1)");
+    if ((n = yamldoc_get(d, map, "weight_decay")) &&
+        yamldoc_double(d, n, "weight_decay", &c->network.weight_decay, err))
+        return -1;
+    if (n && c->network.weight_decay < 0)
+        return yamldoc_fail(d, n, err, "'weight_decay' must not be negative");
+    return get_text(d, map, "init", inits, &c->network.init, err);
+}
+
+static int parse_analysis(config *c, yamldoc *d, yaml_node_t *map, hia_error *err)
+{
+    static const char *const keys[] = {"nrrelieff", "icc", "fanova", NULL};
+    static const char *const relief_keys[] = {"neighbours", "weighting", "sigma", NULL};
+    static const char *const icc_keys[] = {"subsamples", "fraction", NULL};
+    static const char *const fanova_keys[] = {"trees", "seed", NULL};
+    static const char *const weightings[] = {"equal", "rank", NULL};
+    config_analysis *a = &c->analysis;
+    yaml_node_t *m, *n;
+    long v;
+    if (yamldoc_expect(d, map, YAML_MAPPING_NODE, "analysis", err) ||
+        yamldoc_check_keys(d, map, keys, "analysis", err))
+        return -1;
+    if ((m = yamldoc_get(d, map, "nrrelieff"))) {
+        if (yamldoc_expect(d, m, YAML_MAPPING_NODE, "nrrelieff", err) ||
+            yamldoc_check_keys(d, m, relief_keys, "analysis.nrrelieff", err))
+            return -1;
+        v = a->neighbours;
+        if (get_count(d, m, "neighbours", 1, &v, err) ||
+            get_text(d, m, "weighting", weightings, &a->weighting, err))
+            return -1;
+        a->neighbours = (int)v;
+        if ((n = yamldoc_get(d, m, "sigma")) && yamldoc_double(d, n, "sigma", &a->sigma, err))
+            return -1;
+        if (n && a->sigma <= 0)
+            return yamldoc_fail(d, n, err, "'sigma' must be positive");
+    }
+    if ((m = yamldoc_get(d, map, "icc"))) {
+        if (yamldoc_expect(d, m, YAML_MAPPING_NODE, "icc", err) ||
+            yamldoc_check_keys(d, m, icc_keys, "analysis.icc", err))
+            return -1;
+        v = a->icc_subsamples;
+        if (get_count(d, m, "subsamples", 2, &v, err))
+            return -1;
+        a->icc_subsamples = (int)v;
+        if ((n = yamldoc_get(d, m, "fraction")) &&
+            yamldoc_double(d, n, "fraction", &a->icc_fraction, err))
+            return -1;
+        if (n && (a->icc_fraction <= 0 || a->icc_fraction > 1))
+            return yamldoc_fail(d, n, err, "'fraction' must lie in (0, 1]");
+    }
+    if ((m = yamldoc_get(d, map, "fanova"))) {
+        if (yamldoc_expect(d, m, YAML_MAPPING_NODE, "fanova", err) ||
+            yamldoc_check_keys(d, m, fanova_keys, "analysis.fanova", err))
+            return -1;
+        v = a->fanova_trees;
+        if (get_count(d, m, "trees", 1, &v, err) ||
+            get_count(d, m, "seed", 0, &a->fanova_seed, err))
+            return -1;
+        a->fanova_trees = (int)v;
+    }
+    return 0;
+}
+
+static int parse_device(config *c, yamldoc *d, yaml_node_t *root, hia_error *err)
+{
+    yaml_node_t *n = yamldoc_get(d, root, "device");
+    if (!n)
+        return 0;
+    if (get_text(d, root, "device", NULL, &c->device, err))
+        return -1;
+    long gpu;
+    if (strcmp(c->device, "cpu") == 0 || strcmp(c->device, "gpu") == 0 ||
+        (strncmp(c->device, "gpu:", 4) == 0 && parse_long(c->device + 4, &gpu) == 0 && gpu >= 0))
+        return 0;
+    return yamldoc_fail(d, n, err, "'device' must be cpu, gpu or gpu:N, not '%s'", c->device);
+}
+
+static int set_defaults(config *c)
+{
+    c->sampler = strdup("random");
+    c->device = strdup("cpu");
+    c->keep = strdup("none");
+    c->network.pool_every = 1;
+    c->network.momentum = 0.9;
+    c->network.weight_decay = 0;
+    c->network.init = strdup("pytorch");
+    c->analysis.neighbours = 10;
+    c->analysis.weighting = strdup("rank");
+    c->analysis.sigma = 2;
+    c->analysis.icc_subsamples = 10;
+    c->analysis.icc_fraction = 0.5;
+    c->analysis.fanova_trees = 64;
+    c->analysis.fanova_seed = 1;
+    return c->sampler && c->device && c->keep && c->network.init && c->analysis.weighting ? 0
+                                                                                         : -1;
+}
+
+static int parse_root(config *c, yamldoc *d, hia_error *err)
+{
+    static const char *const keys[] = {"experiment", "seed", "trials", "sampler", "datasets",
+                                       "device", "threads", "keep", "space", "network",
+                                       "analysis", NULL};
+    static const char *const samplers[] = {"random", "sobol", "lhs", NULL};
+    static const char *const keeps[] = {"none", "final", NULL};
+    yaml_node_t *root = yamldoc_root(d);
+    if (yamldoc_expect(d, root, YAML_MAPPING_NODE, "the experiment", err) ||
+        yamldoc_check_keys(d, root, keys, "the experiment", err))
+        return -1;
+    static const char *const required[] = {"experiment", "trials", "datasets", "space", NULL};
+    for (const char *const *k = required; *k; k++)
+        if (!yamldoc_get(d, root, *k))
+            return yamldoc_fail(d, root, err, "the experiment needs '%s'", *k);
+    long seed = 0, threads = 0;
+    yaml_node_t *n;
+    if (get_text(d, root, "experiment", NULL, &c->experiment, err) ||
+        get_count(d, root, "seed", 0, &seed, err) ||
+        get_count(d, root, "trials", 1, &c->trials, err) ||
+        get_count(d, root, "threads", 0, &threads, err) ||
+        get_text(d, root, "sampler", samplers, &c->sampler, err) ||
+        get_text(d, root, "keep", keeps, &c->keep, err) ||
+        parse_device(c, d, root, err))
+        return -1;
+    for (const char *p = c->experiment; *p; p++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.", *p) ||
+            c->experiment[0] == '.')
+            return yamldoc_fail(d, yamldoc_get(d, root, "experiment"), err,
+                                "'experiment' names files: use letters, digits, '_', '-', '.'");
+    c->seed = (uint64_t)seed;
+    c->threads = (int)threads;
+    if (parse_datasets(c, d, yamldoc_get(d, root, "datasets"), err) ||
+        parse_space(c, d, yamldoc_get(d, root, "space"), err))
+        return -1;
+    if ((n = yamldoc_get(d, root, "network")) && parse_network(c, d, n, err))
+        return -1;
+    if ((n = yamldoc_get(d, root, "analysis")) && parse_analysis(c, d, n, err))
+        return -1;
+    return 0;
+}
+
+int config_load(config *c, const char *path, hia_error *err)
+{
+    memset(c, 0, sizeof(*c));
+    yamldoc d;
+    if (set_defaults(c) || !(c->path = dup_or_null(path))) {
+        config_free(c);
+        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    }
+    if (yamldoc_load(&d, path, err)) {
+        config_free(c);
+        return -1;
+    }
+    int rc = parse_root(c, &d, err);
+    yamldoc_free(&d);
+    if (rc)
+        config_free(c);
+    return rc;
+}
+
+void config_free(config *c)
+{
+    free(c->path);
+    free(c->experiment);
+    free(c->sampler);
+    free(c->device);
+    free(c->keep);
+    free(c->network.init);
+    for (int i = 0; i < c->n_datasets; i++) {
+        free(c->datasets[i].name);
+        free(c->datasets[i].where);
+    }
+    free(c->datasets);
+    free(c->analysis.weighting);
+    space_free(&c->space);
+    memset(c, 0, sizeof(*c));
+}
+
+const config_dataset *config_find_dataset(const config *c, const char *name)
+{
+    for (int i = 0; i < c->n_datasets; i++)
+        if (strcmp(c->datasets[i].name, name) == 0)
+            return &c->datasets[i];
+    return NULL;
+}
+
+static void param_text(const space_param *p, char *buf, size_t size)
+{
+    size_t used;
+    if (p->type == SPACE_CATEGORICAL) {
+        used = (size_t)snprintf(buf, size, "categorical%s [", p->per_layer ? " per_layer" : "");
+        for (int i = 0; i < p->n_choices && used < size; i++)
+            used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
+                                     p->choices[i]);
+        if (used < size)
+            snprintf(buf + used, size - used, "]");
+        return;
+    }
+    snprintf(buf, size, "%s %.17g..%.17g%s%s", p->type == SPACE_INT ? "int" : "float", p->low,
+             p->high, p->log ? " log" : "", p->per_layer ? " per_layer" : "");
+}
+
+int config_settings(const config *c, config_setting **out, int *n, hia_error *err)
+{
+    int cap = 18 + c->n_datasets + c->space.n;
+    config_setting *s = calloc((size_t)cap, sizeof(*s));
+    int k = 0;
+    if (!s)
+        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+#define SET(name, ...)                                                                       \
+    do {                                                                                     \
+        snprintf(s[k].key, sizeof(s[k].key), "%s", name);                                    \
+        snprintf(s[k].value, sizeof(s[k].value), __VA_ARGS__);                               \
+        k++;                                                                                 \
+    } while (0)
+    SET("experiment", "%s", c->experiment);
+    SET("seed", "%llu", (unsigned long long)c->seed);
+    SET("trials", "%ld", c->trials);
+    SET("sampler", "%s", c->sampler);
+    SET("device", "%s", c->device);
+    SET("threads", "%d", c->threads);
+    SET("network.pool_every", "%d", c->network.pool_every);
+    SET("network.momentum", "%.17g", c->network.momentum);
+    SET("network.weight_decay", "%.17g", c->network.weight_decay);
+    SET("network.init", "%s", c->network.init);
+    for (int i = 0; i < c->n_datasets; i++) {
+        char key[64];
+        snprintf(key, sizeof(key), "datasets.%s", c->datasets[i].name);
+        SET(key, "#%d train %ld validation %ld test %ld", i, c->datasets[i].train,
+            c->datasets[i].validation, c->datasets[i].test);
+    }
+    size_t used = 0;
+    snprintf(s[k].key, sizeof(s[k].key), "space");
+    for (int i = 0; i < c->space.n && used < sizeof(s[k].value); i++) /* the order draws */
+        used += (size_t)snprintf(s[k].value + used, sizeof(s[k].value) - used, "%s%s",
+                                 i ? " " : "", c->space.params[i].name);
+    k++;
+    for (int i = 0; i < c->space.n; i++) {
+        char key[64];
+        snprintf(key, sizeof(key), "space.%s", c->space.params[i].name);
+        snprintf(s[k].key, sizeof(s[k].key), "%s", key);
+        param_text(&c->space.params[i], s[k].value, sizeof(s[k].value));
+        k++;
+    }
+#undef SET
+    *out = s;
+    *n = k;
+    return 0;
+}

@@ -1,0 +1,738 @@
+#include "sweep/runner.h"
+
+#include <cblas.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analysis/settings.h"
+#include "sweep/checkpoint.h"
+#include "data/dataset.h"
+#include "train/gpu.h"
+#include "base/io.h"
+#include "train/netgen.h"
+#include "sweep/sampler.h"
+#include "store/store.h"
+#include "train/train.h"
+#include "base/yamldoc.h"
+
+#define RUNNER_MAX_JOBS 64
+/* A trial's process stopped by a fault of the machine (its message on the pipe). */
+#define RUNNER_EXIT_ENV 75
+
+/* What a trial's process sends back when it ends well, or when the machine failed it. */
+typedef struct wire_result {
+    char status[16];
+    char reason[sizeof(((hia_error *)0)->msg)];
+    double val_accuracy, test_accuracy, train_seconds, eval_seconds, images_per_second;
+    int epochs, resumed_from;
+} wire_result;
+
+typedef struct child {
+    pid_t pid;
+    int fd;
+    store_claimed claim;
+    double started;
+    int gpu;              /* -1: the CPU */
+    unsigned char *buf;
+    size_t len, cap;
+} child;
+
+typedef struct runner {
+    const config *cfg;
+    const runner_options *o;
+    store *db;
+    char worker[300];
+    char host[256];
+    char models[4096];
+    int threads;
+    dataset_splits *data; /* per dataset of the config, loaded on first use */
+    int *loaded;
+    child kids[RUNNER_MAX_JOBS];
+    int running;
+    int gpus, fixed_gpu;  /* usable GPUs (0: the CPU) and gpu:N's N, else -1 */
+    long finished_here;
+} runner;
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+    stop_signal = sig;
+}
+
+static double now(void)
+{
+    struct timeval t;
+    gettimeofday(&t, NULL);
+    return (double)t.tv_sec + t.tv_usec * 1e-6;
+}
+
+void runner_store_path(const config *c, char *buf, size_t size)
+{
+    snprintf(buf, size, "results/%s.sqlite", c->experiment);
+}
+
+/* ---- planning ---------------------------------------------------------------------------- */
+
+static double param_number(const space_param *p, double v)
+{
+    double x;
+    int b;
+    if (p->type != SPACE_CATEGORICAL)
+        return v;
+    const char *text = p->choices[(int)v];
+    if (parse_double(text, &x) == 0)
+        return x;
+    return parse_bool(text, &b) == 0 ? b : NAN;
+}
+
+typedef struct plan_texts {
+    char config[4096];
+    char texts[SPACE_MAX_LAYERS * 64][64];
+    store_param params[SPACE_MAX_LAYERS * 64];
+    int n;
+} plan_texts;
+
+static void describe_config(const space *s, const space_config *c, plan_texts *t)
+{
+    size_t used = 0;
+    t->n = 0;
+    t->config[0] = 0;
+    for (int i = 0; i < s->n; i++) {
+        char value[512];
+        space_format_value(s, c, i, value, sizeof(value));
+        used += (size_t)snprintf(t->config + used, sizeof(t->config) - used, "%s%s",
+                                 i ? " " : "", value);
+        if (used >= sizeof(t->config))
+            used = sizeof(t->config) - 1;
+        const space_param *p = &s->params[i];
+        for (int k = 0; k < c->values[i].n && t->n < SPACE_MAX_LAYERS * 64; k++) {
+            double v = c->values[i].v[k];
+            store_param *q = &t->params[t->n];
+            if (p->type == SPACE_CATEGORICAL)
+                snprintf(t->texts[t->n], 64, "%s", p->choices[(int)v]);
+            else
+                snprintf(t->texts[t->n], 64, p->type == SPACE_INT ? "%.0f" : "%.17g", v);
+            *q = (store_param){p->name, p->per_layer ? k + 1 : 0, param_number(p, v),
+                               t->texts[t->n]};
+            t->n++;
+        }
+    }
+}
+
+static int plan_experiment(runner *r, hia_error *err)
+{
+    const config *c = r->cfg;
+    long n = c->trials;
+    space_config *configs = calloc((size_t)n, sizeof(*configs));
+    store_trial_plan *plans = calloc((size_t)n * (size_t)c->n_datasets, sizeof(*plans));
+    plan_texts *texts = calloc((size_t)n, sizeof(*texts));
+    int rc = -1;
+    if (!configs || !plans || !texts) {
+        hia_fail(err, HIA_EINTERNAL, "out of memory planning %ld trials", n);
+        goto done;
+    }
+    if (sampler_plan(&c->space, c->sampler, c->seed, n, configs, err))
+        goto done;
+    for (long k = 0; k < n; k++) {
+        describe_config(&c->space, &configs[k], &texts[k]);
+        /* configuration-major: trials are claimed in id order, so a partial sweep covers
+           every dataset alike */
+        for (int d = 0; d < c->n_datasets; d++)
+            plans[k * c->n_datasets + d] = (store_trial_plan){
+                c->datasets[d].name, k, space_config_hash(&c->space, &configs[k]), c->seed,
+                texts[k].config, texts[k].params, texts[k].n};
+    }
+    rc = store_plan(r->db, plans, (int)(n * c->n_datasets), err);
+    for (long k = 0; k < n; k++)
+        space_config_free(&configs[k]);
+done:
+    free(configs);
+    free(plans);
+    free(texts);
+    return rc;
+}
+
+static int record_settings(runner *r, hia_error *err)
+{
+    config_setting *s;
+    int n;
+    if (config_settings(r->cfg, &s, &n, err))
+        return -1;
+    store_setting *pairs = calloc((size_t)n, sizeof(*pairs));
+    if (!pairs) {
+        free(s);
+        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    }
+    for (int i = 0; i < n; i++)
+        pairs[i] = (store_setting){s[i].key, s[i].value};
+    int rc = store_check_settings(r->db, pairs, n, err) ||
+             settings_record(r->db, &r->cfg->analysis, err);
+    free(pairs);
+    free(s);
+    return rc ? -1 : 0;
+}
+
+/* ---- one trial ------------------------------------------------------------------------- */
+
+typedef struct param_collect {
+    const space *s;
+    space_config *c;
+    char assignment[SPACE_MAX_LAYERS * 64 + 128];
+    const char *current;
+    hia_error *err;
+    int failed;
+} param_collect;
+
+static int flush_param(param_collect *pc)
+{
+    if (pc->current && space_set(pc->s, pc->c, pc->assignment, pc->err))
+        pc->failed = 1;
+    pc->current = NULL;
+    return pc->failed;
+}
+
+static int collect_param(void *ctx, const store_param *p)
+{
+    param_collect *pc = ctx;
+    size_t used = strlen(pc->assignment);
+    if (pc->current && strcmp(pc->current, p->name) == 0) {
+        snprintf(pc->assignment + used, sizeof(pc->assignment) - used, ",%s", p->text);
+        return 0;
+    }
+    if (flush_param(pc))
+        return -1;
+    const space_param *sp = space_find(pc->s, p->name, NULL);
+    if (!sp)
+        return hia_fail(pc->err, HIA_EINTERNAL, "the store names hyperparameter '%s', which the "
+                        "space lacks", p->name);
+    pc->current = sp->name;
+    snprintf(pc->assignment, sizeof(pc->assignment), "%s=%s", p->name, p->text);
+    return 0;
+}
+
+static int trial_network(runner *r, long long id, const dataset_splits *data, char **cfg_text,
+                         netgen_params *np, hia_error *err)
+{
+    space_config values;
+    param_collect pc = {.s = &r->cfg->space, .c = &values, .err = err};
+    if (space_config_init(&values, &r->cfg->space))
+        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    int rc = store_trial_params(r->db, id, collect_param, &pc, err) || flush_param(&pc) ||
+             space_check_complete(&r->cfg->space, &values, err) ||
+             netgen_params_read(&r->cfg->space, &values, np, err);
+    if (!rc) {
+        netgen_input in = {data->train.width, data->train.height, data->train.channels,
+                           data->train.classes};
+        rc = netgen_cfg(np, &in, &r->cfg->network, cfg_text, err) != 0;
+    }
+    space_config_free(&values);
+    return rc ? -1 : 0;
+}
+
+static int dataset_index(const runner *r, const char *name)
+{
+    for (int d = 0; d < r->cfg->n_datasets; d++)
+        if (strcmp(r->cfg->datasets[d].name, name) == 0)
+            return d;
+    return -1;
+}
+
+static const dataset_splits *trial_data(runner *r, const char *name, hia_error *err)
+{
+    int d = dataset_index(r, name);
+    if (d < 0) {
+        hia_fail(err, HIA_EINTERNAL, "the store has a trial on '%s', which the config lacks", name);
+        return NULL;
+    }
+    if (!r->loaded[d]) {
+        if (dataset_prepare(&r->cfg->datasets[d], r->cfg->seed, &r->data[d], err))
+            return NULL;
+        r->loaded[d] = 1;
+    }
+    return &r->data[d];
+}
+
+static void trial_dir(const runner *r, long long id, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s/%lld", r->models, id);
+}
+
+static int restore_checkpoint(void *ctx, struct network *net, train_result *res, int max_epochs,
+                              hia_error *err)
+{
+    hia_error local = {0};
+    int rc = checkpoint_load(ctx, net, res, max_epochs, &local);
+    if (rc < 0) /* damaged: the trial starts over rather than fail for ever */
+        fprintf(stderr, "hia: %s; starting the trial from its first epoch\n", local.msg);
+    else if (rc == 1)
+        fprintf(stderr, "hia: resumed after epoch %d from %s\n", res->epochs, (char *)ctx);
+    (void)err;
+    return 0;
+}
+
+static int save_checkpoint(void *ctx, struct network *net, const train_result *res,
+                           hia_error *err)
+{
+    return checkpoint_save(ctx, net, res, err);
+}
+
+/* The GPU of the next trial: gpu:N's N, else the GPU running the fewest trials; -1 on the
+   CPU. */
+static int pick_gpu(const runner *r)
+{
+    if (!r->gpus)
+        return -1;
+    if (r->fixed_gpu >= 0)
+        return r->fixed_gpu;
+    int best = 0, best_load = RUNNER_MAX_JOBS + 1;
+    for (int g = 0; g < r->gpus; g++) {
+        int load = 0;
+        for (int i = 0; i < r->running; i++)
+            load += r->kids[i].gpu == g;
+        if (load < best_load) {
+            best = g;
+            best_load = load;
+        }
+    }
+    return best;
+}
+
+/* The trial's process: trains, checkpoints after each epoch, reports through fd. Never
+   returns. */
+static void run_child(runner *r, const store_claimed *c, const dataset_splits *data,
+                      const char *cfg_text, const netgen_params *np, const char *dir, int gpu,
+                      int fd)
+{
+    char path[4400];
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    snprintf(path, sizeof(path), "%s/log.txt", dir);
+    int log = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (log >= 0) {
+        dup2(log, STDERR_FILENO);
+        close(log);
+    }
+    fprintf(stderr, "hia: trial %lld (%s #%ld), attempt %d\n", c->id, c->dataset, c->number,
+            c->attempts);
+    snprintf(path, sizeof(path), "%s/checkpoint", dir);
+    train_hooks hooks = {restore_checkpoint, save_checkpoint, path};
+    train_options o = {.seed = c->seed, .trial = (uint64_t)c->id, .threads = r->threads,
+                       .use_gpu = gpu >= 0, .gpu = gpu, .progress = stderr, .hooks = &hooks,
+                       .darknet_init = !strcmp(r->cfg->network.init, "darknet")};
+    train_result res;
+    hia_error err = {0};
+    wire_result w = {0};
+    if (train_run(cfg_text, np, data, &o, &res, &err)) {
+        fprintf(stderr, "hia: %s\n", err.msg);
+        fflush(stderr);
+        if (err.status != HIA_EENV)
+            _exit(3);
+        /* the log may sit on the full disk itself: the message goes back on the pipe */
+        snprintf(w.status, sizeof(w.status), "environment");
+        snprintf(w.reason, sizeof(w.reason), "%s", err.msg);
+        _exit(io_write_all(fd, &w, sizeof(w)) == 0 ? RUNNER_EXIT_ENV : 3);
+    }
+    snprintf(w.status, sizeof(w.status), "%s", res.status);
+    snprintf(w.reason, sizeof(w.reason), "%s", res.reason);
+    w.val_accuracy = res.val_accuracy;
+    w.test_accuracy = res.test_accuracy;
+    w.train_seconds = res.train_seconds;
+    w.eval_seconds = res.eval_seconds;
+    w.images_per_second = res.images_per_second;
+    w.epochs = res.epochs;
+    w.resumed_from = res.resumed_from;
+    int ok = io_write_all(fd, &w, sizeof(w)) == 0 &&
+             io_write_all(fd, res.history, sizeof(train_epoch) * (size_t)res.epochs) == 0;
+    fflush(stderr);
+    _exit(ok ? 0 : 4);
+}
+
+static void report(runner *r, const child *k, const char *what);
+
+/* Starts a claimed trial's process: 0, or 1 when this trial cannot be built (recorded as
+   failed for good: its configuration will never make a valid network), or -1. */
+static int start_trial(runner *r, const store_claimed *c, hia_error *err)
+{
+    char dir[4200], path[4300];
+    char *cfg_text = NULL;
+    netgen_params np;
+    const dataset_splits *data = trial_data(r, c->dataset, err);
+    if (!data)
+        return -1;
+    if (trial_network(r, c->id, data, &cfg_text, &np, err)) {
+        hia_error local;
+        if (err->status != HIA_EUSER)
+            return -1;
+        if (store_fail(r->db, c->id, r->worker, err->msg, 1, &local)) {
+            *err = local;
+            return -1;
+        }
+        child k = {.claim = *c};
+        report(r, &k, err->msg);
+        return 1;
+    }
+    trial_dir(r, c->id, dir, sizeof(dir));
+    snprintf(path, sizeof(path), "%s/net.cfg", dir);
+    if (io_make_dirs(dir, err) || io_write_file(path, cfg_text, strlen(cfg_text), err)) {
+        free(cfg_text);
+        return -1;
+    }
+    int fds[2], gpu = pick_gpu(r);
+    if (pipe(fds) != 0) {
+        free(cfg_text);
+        return hia_fail(err, HIA_EINTERNAL, "pipe: %s", strerror(errno));
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        free(cfg_text);
+        close(fds[0]);
+        close(fds[1]);
+        return hia_fail(err, HIA_EINTERNAL, "fork: %s", strerror(errno));
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        run_child(r, c, data, cfg_text, &np, dir, gpu, fds[1]);
+    }
+    free(cfg_text);
+    close(fds[1]);
+    child *k = &r->kids[r->running++];
+    *k = (child){.pid = pid, .fd = fds[0], .claim = *c, .started = now(), .gpu = gpu};
+    return 0;
+}
+
+/* ---- ending trials ----------------------------------------------------------------------- */
+
+static void last_log_line(const runner *r, long long id, char *buf, size_t size)
+{
+    char path[4300], line[512];
+    trial_dir(r, id, path, sizeof(path));
+    strncat(path, "/log.txt", sizeof(path) - strlen(path) - 1);
+    buf[0] = 0;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    while (fgets(line, sizeof(line), f))
+        if (line[0] != '\n')
+            snprintf(buf, size, "%s", line);
+    fclose(f);
+    buf[strcspn(buf, "\n")] = 0;
+}
+
+static void remove_tree(const char *dir)
+{
+    char path[4400];
+    const char *names[] = {"checkpoint", "checkpoint.tmp", "net.cfg", "log.txt"};
+    for (int i = 0; i < 4; i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+static void report(runner *r, const child *k, const char *what)
+{
+    store_counts all;
+    hia_error ignore;
+    if (store_count(r->db, NULL, &all, &ignore))
+        return;
+    long ended = all.done + all.failed + all.diverged;
+    if (r->o->live) {
+        double eta = (all.pending + all.running) * all.trial_seconds / r->o->jobs;
+        fprintf(r->o->log, "\r\033[K%s: %ld of %ld ended (%ld done, %ld failed, %ld diverged), "
+                "%ld running, %.0f img/s, ETA %.0fm%02.0fs", r->cfg->experiment, ended,
+                all.total, all.done, all.failed, all.diverged, all.running,
+                all.images_per_second, floor(eta / 60), fmod(eta, 60));
+    } else {
+        fprintf(r->o->log, "[%ld/%ld] trial %lld (%s #%ld): %s\n", ended, all.total,
+                k->claim.id, k->claim.dataset, k->claim.number, what);
+    }
+    fflush(r->o->log);
+}
+
+static int finish_ok(runner *r, child *k, hia_error *err)
+{
+    wire_result w;
+    memcpy(&w, k->buf, sizeof(w));
+    if (w.epochs < 0 || k->len != sizeof(w) + sizeof(train_epoch) * (size_t)w.epochs)
+        return hia_fail(err, HIA_EINTERNAL, "trial %lld sent a malformed result", k->claim.id);
+    train_epoch *h = (train_epoch *)(k->buf + sizeof(w));
+    store_epoch *epochs = calloc((size_t)(w.epochs ? w.epochs : 1), sizeof(*epochs));
+    if (!epochs)
+        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    for (int e = 0; e < w.epochs; e++)
+        epochs[e] = (store_epoch){h[e].loss, h[e].val_accuracy, h[e].seconds,
+                                  h[e].images_per_second};
+    char blas[256];
+    snprintf(blas, sizeof(blas), "OpenBLAS %s (%s)", openblas_get_config(),
+             openblas_get_corename());
+    store_result res = {w.status, w.reason, w.val_accuracy, w.test_accuracy, w.epochs, epochs,
+                        w.resumed_from, w.train_seconds, w.eval_seconds, w.images_per_second,
+                        now() - k->started, r->threads, blas};
+    int rc = store_finish(r->db, k->claim.id, r->worker, &res, err);
+    free(epochs);
+    if (rc)
+        return -1;
+    char dir[4200], what[512];
+    trial_dir(r, k->claim.id, dir, sizeof(dir));
+    if (strcmp(r->cfg->keep, "none") == 0)
+        remove_tree(dir);
+    snprintf(what, sizeof(what), "%s, val %.4f, test %.4f, %d epochs%s, %.0f img/s, %.1f s",
+             w.status, w.val_accuracy, w.test_accuracy, w.epochs,
+             w.resumed_from ? " (resumed)" : "", w.images_per_second, now() - k->started);
+    r->finished_here++;
+    report(r, k, what);
+    return 0;
+}
+
+static int finish_child(runner *r, int i, int status, hia_error *err)
+{
+    child *k = &r->kids[i];
+    char reason[700], last[512];
+    int rc;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && k->len >= sizeof(wire_result)) {
+        rc = finish_ok(r, k, err);
+    } else if (WIFEXITED(status) && WEXITSTATUS(status) == RUNNER_EXIT_ENV &&
+               k->len >= sizeof(wire_result)) {
+        /* not the trial's fault: it goes back to pending, its retries unspent */
+        wire_result w;
+        memcpy(&w, k->buf, sizeof(w));
+        w.reason[sizeof(w.reason) - 1] = 0;
+        rc = store_release(r->db, k->claim.id, r->worker, err);
+        if (!rc)
+            rc = hia_fail(err, HIA_EENV, "trial %lld (%s #%ld): %s", k->claim.id,
+                          k->claim.dataset, k->claim.number, w.reason);
+    } else if (stop_signal) {
+        rc = store_release(r->db, k->claim.id, r->worker, err);
+    } else {
+        last_log_line(r, k->claim.id, last, sizeof(last));
+        if (WIFSIGNALED(status))
+            snprintf(reason, sizeof(reason), "killed by signal %d (%s)%s%s", WTERMSIG(status),
+                     strsignal(WTERMSIG(status)), last[0] ? ": " : "", last);
+        else
+            snprintf(reason, sizeof(reason), "exit status %d%s%s", WEXITSTATUS(status),
+                     last[0] ? ": " : "", last);
+        rc = store_fail(r->db, k->claim.id, r->worker, reason, r->o->max_failures, err);
+        if (!rc)
+            report(r, k, reason);
+    }
+    free(k->buf);
+    close(k->fd);
+    r->kids[i] = r->kids[--r->running];
+    return rc;
+}
+
+/* Reads what the children sent; reaps those that ended. */
+static int service_children(runner *r, int timeout_ms, hia_error *err)
+{
+    struct pollfd fds[RUNNER_MAX_JOBS];
+    for (int i = 0; i < r->running; i++)
+        fds[i] = (struct pollfd){.fd = r->kids[i].fd, .events = POLLIN};
+    int n = poll(fds, (nfds_t)r->running, timeout_ms);
+    if (n < 0 && errno != EINTR)
+        return hia_fail(err, HIA_EINTERNAL, "poll: %s", strerror(errno));
+    for (int i = r->running - 1; n > 0 && i >= 0; i--) {
+        child *k = &r->kids[i];
+        if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+            continue;
+        if (k->len == k->cap) {
+            size_t cap = k->cap ? k->cap * 2 : 4096;
+            unsigned char *grown = realloc(k->buf, cap);
+            if (!grown)
+                return hia_fail(err, HIA_EINTERNAL, "out of memory");
+            k->buf = grown;
+            k->cap = cap;
+        }
+        ssize_t got = read(k->fd, k->buf + k->len, k->cap - k->len);
+        if (got > 0) {
+            k->len += (size_t)got;
+            continue;
+        }
+        if (got < 0 && errno == EINTR)
+            continue;
+        int status;
+        while (waitpid(k->pid, &status, 0) < 0 && errno == EINTR)
+            ;
+        if (finish_child(r, i, status, err))
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- the sweep ---------------------------------------------------------------------------- */
+
+static int pid_alive(long pid)
+{
+    return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
+static void stop_children(runner *r)
+{
+    for (int i = 0; i < r->running; i++)
+        kill(r->kids[i].pid, SIGTERM);
+}
+
+/* After an error: the trials still running are stopped, waited for (so none writes after its
+   claim is given back) and given back. */
+static void abandon_children(runner *r)
+{
+    hia_error ignore;
+    stop_children(r);
+    for (int i = 0; i < r->running; i++) {
+        while (waitpid(r->kids[i].pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        close(r->kids[i].fd);
+        free(r->kids[i].buf);
+        store_release(r->db, r->kids[i].claim.id, r->worker, &ignore);
+    }
+    r->running = 0;
+}
+
+static int sweep(runner *r, hia_error *err)
+{
+    double last_beat = now();
+    int exhausted = 0;
+    while (!exhausted || r->running) {
+        if (stop_signal)
+            stop_children(r);
+        while (!stop_signal && !exhausted && r->running < r->o->jobs) {
+            store_claimed c;
+            int got = store_claim(r->db, r->worker, r->o->lease_seconds, &c, err);
+            if (got < 0)
+                return -1;
+            if (got == 0) {
+                exhausted = 1;
+                break;
+            }
+            int started = start_trial(r, &c, err);
+            if (started < 0) {
+                hia_error ignore;
+                store_release(r->db, c.id, r->worker, &ignore);
+                return -1;
+            }
+        }
+        if (stop_signal && !r->running)
+            break;
+        if (service_children(r, 1000, err))
+            return -1;
+        if (now() - last_beat > r->o->lease_seconds / 4) {
+            if (store_heartbeat(r->db, r->worker, r->o->lease_seconds, err))
+                return -1;
+            last_beat = now();
+        }
+    }
+    return 0;
+}
+
+/* A sweep that ended with trials failed for good did not do all its work. */
+static int check_failed(runner *r, hia_error *err)
+{
+    store_counts all;
+    if (store_count(r->db, NULL, &all, err))
+        return -1;
+    if (!all.failed)
+        return 0;
+    return hia_fail(err, HIA_EFAILED, "%ld of %ld trials failed for good (`hia export` gives "
+                    "each reason; `hia run %s --retry-failed` runs them again)", all.failed,
+                    all.total, r->cfg->path);
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_stop;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static void runner_free(runner *r)
+{
+    for (int d = 0; r->data && d < r->cfg->n_datasets; d++)
+        if (r->loaded[d])
+            dataset_splits_free(&r->data[d]);
+    free(r->data);
+    free(r->loaded);
+    store_close(r->db);
+}
+
+static int runner_init(runner *r, const config *c, const runner_options *o, hia_error *err)
+{
+    char path[4096];
+    memset(r, 0, sizeof(*r));
+    r->cfg = c;
+    r->o = o;
+    if (o->jobs < 1 || o->jobs > RUNNER_MAX_JOBS)
+        return hia_fail(err, HIA_EUSER, "-j %d: expected 1..%d", o->jobs, RUNNER_MAX_JOBS);
+    int budget = c->threads ? c->threads : train_default_threads();
+    r->threads = budget / o->jobs > 0 ? budget / o->jobs : 1;
+    if (gethostname(r->host, sizeof(r->host)) != 0)
+        snprintf(r->host, sizeof(r->host), "localhost");
+    snprintf(r->worker, sizeof(r->worker), "%s:%ld", r->host, (long)getpid());
+    if ((r->gpus = gpu_devices(c->device, &r->fixed_gpu, err)) < 0)
+        return hia_wrap(err, "%s", c->path);
+    snprintf(r->models, sizeof(r->models), "%s/%s", o->models_dir ? o->models_dir : "models",
+             c->experiment);
+    if (o->store_path)
+        snprintf(path, sizeof(path), "%s", o->store_path);
+    else
+        runner_store_path(c, path, sizeof(path));
+    char *slash = strrchr(path, '/');
+    if (slash) {
+        *slash = 0;
+        int rc = io_make_dirs(path, err);
+        *slash = '/';
+        if (rc)
+            return -1;
+    }
+    r->data = calloc((size_t)c->n_datasets, sizeof(*r->data));
+    r->loaded = calloc((size_t)c->n_datasets, sizeof(*r->loaded));
+    if (!r->data || !r->loaded)
+        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    if (io_make_dirs(r->models, err) || store_open(path, &r->db, err) ||
+        record_settings(r, err) || plan_experiment(r, err) ||
+        store_reclaim_dead(r->db, r->host, pid_alive, err))
+        return -1;
+    long retried = 0;
+    if (o->retry_failed && store_retry_failed(r->db, &retried, err))
+        return -1;
+    if (o->retry_failed)
+        fprintf(o->log, "%s: %ld trial(s) failed for good are pending again\n", c->experiment,
+                retried);
+    return 0;
+}
+
+int runner_run(const config *c, const runner_options *o, hia_error *err)
+{
+    runner r;
+    int rc = runner_init(&r, c, o, err);
+    if (!rc) {
+        fprintf(o->log, "%s: %ld trials per dataset on %d dataset(s), %d at a time, %d "
+                "threads each\n", c->experiment, c->trials, c->n_datasets, o->jobs, r.threads);
+        install_signals();
+        rc = sweep(&r, err);
+        if (rc)
+            abandon_children(&r);
+        if (o->live)
+            fputc('\n', o->log);
+        if (!rc && !stop_signal)
+            rc = check_failed(&r, err);
+    }
+    runner_free(&r);
+    if (rc)
+        return -1;
+    return stop_signal;
+}

@@ -1,0 +1,41 @@
+/* netgen: one configuration of the study's 11 hyperparameters -> one Darknet .cfg.
+   Emits only keys Darknet knows, checks every value and every layer's shape first.
+   Architecture: conv layers (same padding, stride 1), a 2x2 max-pool after every
+   pool_every-th conv while the map is at least 4 pixels on its shorter side, one dense
+   layer, dropout (when > 0), a linear dense layer of one unit per class, softmax. */
+#ifndef HIA_NETGEN_H
+#define HIA_NETGEN_H
+
+#include "sweep/config.h"
+#include "base/error.h"
+#include "sweep/space.h"
+
+/* The hyperparameter names, NULL-terminated, in the study's order. */
+extern const char *const netgen_names[];
+const char *netgen_names_text(void);
+
+typedef struct netgen_params {
+    int conv_layers;
+    int filters[SPACE_MAX_LAYERS];
+    int kernel_size[SPACE_MAX_LAYERS];
+    char activation[16];
+    int batch_norm;
+    int dense_units;
+    double dropout;
+    char optimizer[16];
+    double learning_rate;
+    int batch_size;
+    int epochs;
+} netgen_params;
+
+typedef struct netgen_input {
+    int width, height, channels, classes;
+} netgen_input;
+
+/* Reads and checks the 11 values of a complete configuration. */
+int netgen_params_read(const space *s, const space_config *c, netgen_params *p, hia_error *err);
+/* The cfg text (malloc'd, caller frees) for params on inputs of the given shape. */
+int netgen_cfg(const netgen_params *p, const netgen_input *in, const config_network *net,
+               char **out, hia_error *err);
+
+#endif

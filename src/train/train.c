@@ -1,0 +1,445 @@
+#include "train/train.h"
+
+#include <darknet.h>
+#include <cblas.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <omp.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "train/gpu.h"
+#include "base/io.h"
+#include "base/rng.h"
+
+/* Darknet reports fatal errors through a handler; hia's jumps back to train_run. */
+static jmp_buf darknet_fail;
+static char darknet_msg[1024];
+static int saved_stderr = -1;
+
+static void on_darknet_error(const char *msg)
+{
+    snprintf(darknet_msg, sizeof(darknet_msg), "%s", msg);
+    longjmp(darknet_fail, 1);
+}
+
+/* Darknet prints a line per layer while parsing; hia's output stays readable without it. */
+static void mute_stderr(void)
+{
+    int null = open("/dev/null", O_WRONLY);
+    fflush(stderr);
+    saved_stderr = dup(STDERR_FILENO);
+    if (null >= 0 && saved_stderr >= 0)
+        dup2(null, STDERR_FILENO);
+    if (null >= 0)
+        close(null);
+}
+
+static void unmute_stderr(void)
+{
+    if (saved_stderr < 0)
+        return;
+    fflush(stderr);
+    dup2(saved_stderr, STDERR_FILENO);
+    close(saved_stderr);
+    saved_stderr = -1;
+}
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+int train_default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+void train_result_free(train_result *r)
+{
+    free(r->history);
+    memset(r, 0, sizeof(*r));
+}
+
+static int write_cfg(const char *text, char *path, size_t size, hia_error *err)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(path, size, "%s/hia-net-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return hia_fail(err, io_status(errno, HIA_EINTERNAL), "cannot create a temporary file "
+                        "in %s: %s", tmp && *tmp ? tmp : "/tmp", strerror(errno));
+    int bad = io_write_all(fd, text, strlen(text)) != 0, e = errno;
+    if (close(fd) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    if (bad) {
+        unlink(path);
+        return hia_fail(err, io_status(e, HIA_EINTERNAL), "cannot write %s: %s", path,
+                        strerror(e));
+    }
+    return 0;
+}
+
+/* Fills net->input (and net->truth when truth) with images order[0..k) of d. */
+static void fill_batch(network *net, const dataset_images *d, const int *order, int k, int truth)
+{
+    int inputs = net->inputs;
+    for (int i = 0; i < k; i++)
+        dataset_image_float(d, order[i], net->input + (size_t)i * inputs);
+    if (!truth)
+        return;
+    memset(net->truth, 0, sizeof(float) * (size_t)net->truths * (size_t)k);
+    for (int i = 0; i < k; i++)
+        net->truth[(size_t)i * net->truths + d->labels[order[i]]] = 1;
+}
+
+/* The class a network predicts for one image; one whose outputs are not all finite predicts
+   nothing in particular, and is taken to make the constant guess. */
+static int predicted_class(const float *out, int classes, int constant)
+{
+    int best = 0;
+    for (int j = 0; j < classes; j++) {
+        if (!isfinite(out[j]))
+            return constant;
+        if (out[j] > out[best])
+            best = j;
+    }
+    return best;
+}
+
+/* The most frequent class of the training split (the lowest on ties): the constant guess. */
+static int majority_class(const dataset_images *train)
+{
+    int best = 0;
+    long *count = calloc((size_t)train->classes, sizeof(long));
+    if (!count)
+        return 0;
+    for (int i = 0; i < train->n; i++)
+        count[train->labels[i]]++;
+    for (int k = 1; k < train->classes; k++)
+        if (count[k] > count[best])
+            best = k;
+    free(count);
+    return best;
+}
+
+/* Top-1 accuracy; an image whose outputs are not finite gets the constant guess. */
+static double accuracy(network *net, const dataset_images *d, int constant)
+{
+    int batch = net->batch, correct = 0;
+    int *order = malloc(sizeof(int) * (size_t)batch);
+    float *in = calloc((size_t)batch * (size_t)net->inputs, sizeof(float));
+    if (!order || !in) {
+        free(order);
+        free(in);
+        return NAN;
+    }
+    for (int start = 0; start < d->n; start += batch) {
+        int k = d->n - start < batch ? d->n - start : batch;
+        for (int i = 0; i < k; i++)
+            order[i] = start + i;
+        for (int i = 0; i < k; i++)
+            dataset_image_float(d, order[i], in + (size_t)i * net->inputs);
+        memset(in + (size_t)k * net->inputs, 0, sizeof(float) * (size_t)(batch - k) * net->inputs);
+        float *out = network_predict(net, in);
+        for (int i = 0; i < k; i++)
+            correct += predicted_class(out + (size_t)i * net->outputs, net->outputs,
+                                       constant) == d->labels[start + i];
+    }
+    free(order);
+    free(in);
+    return d->n ? (double)correct / d->n : NAN;
+}
+
+static int has_batchnorm(const layer *l)
+{
+    return (l->type == CONVOLUTIONAL || l->type == CONNECTED) && l->batch_normalize;
+}
+
+static int bn_size(const layer *l)
+{
+    return l->type == CONVOLUTIONAL ? l->out_c : l->outputs;
+}
+
+/* Sets each batch-norm layer's rolling mean and variance to the average of its batch
+   statistics over the first TRAIN_BN_IMAGES training images. Darknet's generator is put back
+   afterwards, so evaluating never changes the training that follows. */
+static void reestimate_batchnorm(network *net, const dataset_images *train)
+{
+    int any = 0;
+    for (int i = 0; i < net->n; i++)
+        any |= has_batchnorm(&net->layers[i]);
+    if (!any)
+        return;
+    unsigned long long rng_state = darknet_rng_state();
+    int batch = net->batch;
+    int images = train->n < TRAIN_BN_IMAGES ? train->n : TRAIN_BN_IMAGES;
+    int batches = images / batch ? images / batch : 1;
+    int *order = malloc(sizeof(int) * (size_t)batch);
+    float **sums = calloc((size_t)net->n, sizeof(float *));
+    if (!order || !sums)
+        goto done;
+    for (int i = 0; i < net->n; i++)
+        if (has_batchnorm(&net->layers[i]) &&
+            !(sums[i] = calloc(2 * (size_t)bn_size(&net->layers[i]), sizeof(float))))
+            goto done;
+    for (int b = 0; b < batches; b++) {
+        int k = train->n - b * batch < batch ? train->n - b * batch : batch;
+        for (int i = 0; i < k; i++)
+            order[i] = b * batch + i;
+        if (k != batch)
+            set_batch_network(net, k);
+        fill_batch(net, train, order, k, 1);
+        net->train = 1;
+        forward_network(net);
+        gpu_pull_batch_stats(net);
+        for (int i = 0; i < net->n; i++) {
+            layer *l = &net->layers[i];
+            for (int j = 0; sums[i] && j < bn_size(l); j++) {
+                sums[i][j] += l->mean[j];
+                sums[i][bn_size(l) + j] += l->variance[j];
+            }
+        }
+        if (k != batch)
+            set_batch_network(net, batch);
+    }
+    for (int i = 0; i < net->n; i++) {
+        layer *l = &net->layers[i];
+        for (int j = 0; sums[i] && j < bn_size(l); j++) {
+            l->rolling_mean[j] = sums[i][j] / batches;
+            l->rolling_variance[j] = sums[i][bn_size(l) + j] / batches;
+        }
+    }
+    gpu_push_rolling_stats(net);
+done:
+    net->train = 0;
+    for (int i = 0; sums && i < net->n; i++)
+        free(sums[i]);
+    free(sums);
+    free(order);
+    darknet_set_rng_state(rng_state);
+}
+
+/* One epoch over every training image in a fresh order; returns the mean loss, or NAN with
+   *bad set to the batch whose loss was not finite. */
+static double run_epoch(network *net, const dataset_images *train, const train_options *o,
+                        int epoch, int *order, int *bad)
+{
+    rng r;
+    int batch = net->batch;
+    double total = 0;
+    rng_init(&r, rng_derive(o->seed, o->trial, RNG_SHUFFLE, (uint64_t)epoch));
+    for (int i = 0; i < train->n; i++)
+        order[i] = i;
+    rng_shuffle(&r, order, train->n);
+    for (int start = 0, b = 0; start < train->n; start += batch, b++) {
+        int k = train->n - start < batch ? train->n - start : batch;
+        if (k != batch)
+            set_batch_network(net, k);
+        fill_batch(net, train, order + start, k, 1);
+        double loss = train_network_datum(net) / k;
+        if (k != batch)
+            set_batch_network(net, batch);
+        if (!isfinite(loss)) {
+            *bad = b + 1;
+            return NAN;
+        }
+        total += loss * k;
+    }
+    return total / train->n;
+}
+
+static void set_threads(int threads)
+{
+    openblas_set_num_threads(threads);
+    omp_set_num_threads(threads);
+}
+
+/* PyTorch's default initialisation (Conv2d and Linear: kaiming_uniform with a = sqrt(5),
+   that is U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and biases from the same range; batch norm's
+   scale 1 and shift 0), drawn from Darknet's seeded generator. Darknet's own (He-normal
+   convolutions, wider dense layers, zero biases) learns differently where the learning rate is
+   small: a standard trainer's accuracies are the ones to record. */
+static void init_like_pytorch(network *net)
+{
+    for (int i = 0; i < net->n; i++) {
+        layer *l = &net->layers[i];
+        int conv = l->type == CONVOLUTIONAL;
+        if (!conv && l->type != CONNECTED)
+            continue;
+        int fan_in = conv ? l->c / l->groups * l->size * l->size : l->inputs;
+        int nw = conv ? l->nweights : l->inputs * l->outputs, nb = conv ? l->n : l->outputs;
+        float bound = 1 / sqrtf((float)fan_in);
+        for (int j = 0; j < nw; j++)
+            l->weights[j] = rand_uniform(-bound, bound);
+        for (int j = 0; j < nb; j++) {
+            l->biases[j] = l->batch_normalize ? 0 : rand_uniform(-bound, bound);
+            if (l->batch_normalize)
+                l->scales[j] = 1;
+        }
+    }
+}
+
+static int check_net(const network *net, const dataset_images *d, hia_error *err)
+{
+    int inputs = d->channels * d->height * d->width;
+    if (net->inputs != inputs || net->outputs != d->classes)
+        return hia_fail(err, HIA_EINTERNAL, "the network takes %d inputs and gives %d outputs; "
+                        "the data has %d values per image and %d classes", net->inputs,
+                        net->outputs, inputs, d->classes);
+    return 0;
+}
+
+/* The first layer whose weights, biases or batch-norm scales are not all finite, or -1. */
+static int nonfinite_layer(const network *net)
+{
+    for (int i = 0; i < net->n; i++) {
+        const layer *l = &net->layers[i];
+        size_t nw = l->type == CONVOLUTIONAL ? (size_t)l->nweights
+                    : l->type == CONNECTED   ? (size_t)l->inputs * l->outputs
+                                             : 0;
+        size_t nb = l->type == CONVOLUTIONAL ? (size_t)l->n : (size_t)l->outputs;
+        for (size_t j = 0; nw && j < nw; j++)
+            if (!isfinite(l->weights[j]))
+                return i;
+        for (size_t j = 0; nw && j < nb; j++)
+            if (!isfinite(l->biases[j]) || (l->scales && !isfinite(l->scales[j])))
+                return i;
+    }
+    return -1;
+}
+
+static void diverge(train_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void diverge(train_result *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    snprintf(r->status, sizeof(r->status), "diverged");
+    vsnprintf(r->reason, sizeof(r->reason), fmt, ap);
+    va_end(ap);
+}
+
+static int train_epochs(network *net, const netgen_params *p, const dataset_splits *data,
+                        const train_options *o, train_result *r, hia_error *err)
+{
+    int *order = malloc(sizeof(int) * (size_t)data->train.n);
+    r->history = calloc((size_t)p->epochs, sizeof(train_epoch));
+    if (!order || !r->history) {
+        free(order);
+        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    }
+    const train_hooks *hooks = o->hooks;
+    int constant = majority_class(&data->train), diverged = 0;
+    snprintf(r->status, sizeof(r->status), "done");
+    if (hooks && hooks->restore && hooks->restore(hooks->ctx, net, r, p->epochs, err)) {
+        free(order);
+        return -1;
+    }
+    gpu_push_network(net);
+    r->resumed_from = r->epochs;
+    for (int e = 0; e < r->epochs; e++)
+        r->train_seconds += r->history[e].seconds;
+    for (int e = r->epochs; e < p->epochs; e++) {
+        int bad = 0;
+        double t0 = now();
+        double loss = run_epoch(net, &data->train, o, e, order, &bad);
+        double t1 = now();
+        r->train_seconds += t1 - t0;
+        if (bad) { /* the loss is finite whenever the outputs are: the network has broken */
+            gpu_pull_network(net);
+            int l = nonfinite_layer(net);
+            if (l >= 0)
+                diverge(r, "the weights of layer %d are not finite in epoch %d, batch %d", l + 1,
+                        e + 1, bad);
+            else
+                diverge(r, "the network's outputs are not finite in epoch %d, batch %d", e + 1,
+                        bad);
+            diverged = 1;
+            break;
+        }
+        train_epoch *h = &r->history[e];
+        h->loss = loss;
+        h->seconds = t1 - t0;
+        h->images_per_second = data->train.n / (t1 - t0);
+        reestimate_batchnorm(net, &data->train);
+        h->val_accuracy = accuracy(net, &data->validation, constant);
+        r->eval_seconds += now() - t1;
+        r->epochs = e + 1;
+        if (o->progress) {
+            fprintf(o->progress, "epoch %3d/%d  loss %.4f  val_acc %.4f  %6.0f img/s  %.1f s\n",
+                    e + 1, p->epochs, loss, h->val_accuracy, h->images_per_second, h->seconds);
+            fflush(o->progress);
+        }
+        gpu_pull_network(net); /* the check and the checkpoint read the host's copy */
+        int l = nonfinite_layer(net); /* after the epoch's last update */
+        if (l >= 0) {
+            diverge(r, "the weights of layer %d are not finite after epoch %d", l + 1, e + 1);
+            diverged = 1;
+            break;
+        }
+        if (hooks && hooks->after_epoch) {
+            if (hooks->after_epoch(hooks->ctx, net, r, err)) {
+                free(order);
+                return -1;
+            }
+        }
+    }
+    free(order);
+    double t2 = now();
+    reestimate_batchnorm(net, &data->train);
+    /* the network the trial ends with: a diverged one is measured as it is, not as it was */
+    r->val_accuracy = r->epochs && !diverged ? r->history[r->epochs - 1].val_accuracy
+                                             : accuracy(net, &data->validation, constant);
+    r->test_accuracy = accuracy(net, &data->test, constant);
+    r->eval_seconds += now() - t2;
+    r->images_per_second = r->train_seconds > 0
+                               ? (double)data->train.n * r->epochs / r->train_seconds : 0;
+    return 0;
+}
+
+int train_run(const char *cfg_text, const netgen_params *p, const dataset_splits *data,
+              const train_options *o, train_result *r, hia_error *err)
+{
+    char path[4096];
+    network *volatile net = NULL;
+    memset(r, 0, sizeof(*r));
+    if (write_cfg(cfg_text, path, sizeof(path), err))
+        return -1;
+    set_threads(o->threads);
+    darknet_set_error_handler(on_darknet_error);
+    if (setjmp(darknet_fail)) {
+        /* Darknet's state is unknown now: the network is not freed (one trial per process). */
+        unmute_stderr();
+        unlink(path);
+        darknet_set_error_handler(NULL);
+        return hia_fail(err, HIA_EINTERNAL, "darknet: %s", darknet_msg);
+    }
+    darknet_seed(rng_derive(o->seed, o->trial, RNG_DARKNET, 0));
+    if (gpu_select(o->use_gpu ? o->gpu : -1, err)) {
+        unlink(path);
+        darknet_set_error_handler(NULL);
+        return -1;
+    }
+    mute_stderr();
+    net = parse_network_cfg(path);
+    unmute_stderr();
+    unlink(path);
+    int rc = check_net(net, &data->train, err);
+    if (!rc && !o->darknet_init)
+        init_like_pytorch(net);
+    rc = rc || train_epochs(net, p, data, o, r, err);
+    free_network(net);
+    darknet_set_error_handler(NULL);
+    return rc ? -1 : 0;
+}
