@@ -1,3 +1,4 @@
+/* Spearman and Kendall rank agreement of two importance vectors. */
 #include "analysis/agreement.h"
 
 #include <gsl/gsl_statistics_double.h>

@@ -1,3 +1,4 @@
+/* fANOVA of a random forest: each tree's variance split into main effects and pairs. */
 #include "analysis/fanova.h"
 
 #include <math.h>

@@ -1,3 +1,4 @@
+/* A seeded random forest of CART regression trees over an analysis table. */
 #include "analysis/forest.h"
 
 #include <math.h>

@@ -1,3 +1,4 @@
+/* The six intraclass correlation forms with their F tests and 95% intervals. */
 #include "analysis/icc.h"
 
 #include <gsl/gsl_cdf.h>

@@ -1,3 +1,4 @@
+/* RReliefF weights as Weka's ReliefFAttributeEval computes them. */
 #include "analysis/relief.h"
 
 #include <float.h>

@@ -1,3 +1,4 @@
+/* The experiment's analysis: block: parsed, recorded in the store, applied. */
 #include "analysis/settings.h"
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* One table's importance analysis as numbers, shared by analyze and report. */
 #include "analysis/summary.h"
 
 #include <math.h>

@@ -1,3 +1,4 @@
+/* Store or CSV -> the analysis table: one row per finished trial. */
 #include "analysis/table.h"
 
 #include <errno.h>

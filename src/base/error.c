@@ -1,3 +1,4 @@
+/* Filling and wrapping hia_error messages. */
 #include "base/error.h"
 
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* Writes that survive short writes and EINTR; whole files read and written. */
 #include "base/io.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* A streaming JSON writer. */
 #include "base/jsonw.h"
 
 #include <math.h>

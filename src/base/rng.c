@@ -1,3 +1,4 @@
+/* hia's generator (SplitMix64) and the derivation of its streams. */
 #include "base/rng.h"
 
 static uint64_t mix(uint64_t z)

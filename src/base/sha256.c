@@ -1,3 +1,4 @@
+/* SHA-256 for dataset checksums. */
 #include "base/sha256.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* Strict YAML accessors whose errors name file:line:column and key. */
 #include "base/yamldoc.h"
 
 #include <errno.h>

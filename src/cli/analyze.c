@@ -1,3 +1,4 @@
+/* The analyze command: ranking, stability and fANOVA printed as text or JSON. */
 #include "cli/analyze.h"
 
 #include <math.h>

@@ -1,3 +1,4 @@
+/* The datasets command: list, check, fetch, inspect, splits. */
 #include "cli/datasets_cmd.h"
 
 #include <glob.h>

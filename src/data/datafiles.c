@@ -1,3 +1,4 @@
+/* A dataset's files: checked against size and sha256, fetched, unpacked. */
 #include "data/datafiles.h"
 
 #include <errno.h>

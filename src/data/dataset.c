@@ -1,3 +1,4 @@
+/* Images in memory and an experiment's stratified, seeded splits. */
 #include "data/dataset.h"
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* An experiment's splits written as IDX files. */
 #include "data/dataset_dump.h"
 
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* Reading and checking datasets/NAME.yaml. */
 #include "data/descriptor.h"
 
 #include <dirent.h>

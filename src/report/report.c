@@ -1,3 +1,4 @@
+/* The report command: report.html, report.md and the SVG figures. */
 #include "report/report.h"
 
 #include <errno.h>

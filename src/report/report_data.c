@@ -1,3 +1,4 @@
+/* What the report shows, gathered from a results store. */
 #include "report/report_data.h"
 
 #include <math.h>

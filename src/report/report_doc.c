@@ -1,3 +1,4 @@
+/* One document written as HTML and Markdown at once. */
 #include "report/report_doc.h"
 
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* The report's figures, drawn as SVG. */
 #include "report/report_figures.h"
 
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SVG drawing: buffer, escaped text, shapes, scales and axes. */
 #include "report/svg.h"
 
 #include <math.h>

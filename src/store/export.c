@@ -1,3 +1,4 @@
+/* A results store as CSV or JSON rows, one per trial. */
 #include "store/export.h"
 
 #include <math.h>

@@ -1,3 +1,4 @@
+/* The SQLite results store: schema, plans, claims, leases, results. */
 #include "store/store.h"
 
 #include <math.h>

@@ -1,3 +1,4 @@
+/* A trial's resumable state after each epoch, written atomically. */
 #include "sweep/checkpoint.h"
 #include "base/io.h"
 

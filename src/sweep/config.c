@@ -1,3 +1,4 @@
+/* Reading and validating an experiment YAML file. */
 #include "sweep/config.h"
 
 #include <stdio.h>

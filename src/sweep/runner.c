@@ -1,3 +1,4 @@
+/* The sweep: plan, claim, fork a process per trial, record, resume. */
 #include "sweep/runner.h"
 
 #include <cblas.h>

@@ -1,3 +1,4 @@
+/* Configurations from random, Sobol or grid designs over the unit cube. */
 #include "sweep/sampler.h"
 
 #include <gsl/gsl_qrng.h>

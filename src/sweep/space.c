@@ -1,3 +1,4 @@
+/* The search space: definitions, configurations, values in and out. */
 #include "sweep/space.h"
 
 #include <math.h>

@@ -1,3 +1,4 @@
+/* OpenBLAS's kernels chosen for this CPU. */
 #include "train/cpu.h"
 
 #include <cblas.h>

@@ -1,3 +1,4 @@
+/* Which GPU a trial trains on, found in a short-lived child. */
 #include "train/gpu.h"
 
 #include <darknet.h>

@@ -1,3 +1,4 @@
+/* One configuration -> one checked Darknet cfg. */
 #include "train/netgen.h"
 
 #include <math.h>

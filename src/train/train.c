@@ -1,3 +1,4 @@
+/* One trial: Darknet seeded, hia's epoch loop, evaluation, divergence. */
 #include "train/train.h"
 
 #include <darknet.h>

@@ -1,3 +1,4 @@
+/* The loaders' shared table and helpers. */
 #include "data/formats/format.h"
 
 #include <errno.h>
