@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/num.h"
 #include "base/yamldoc.h"
 
 /* The block's keys, in the order they are described. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/num.h"
 #include "base/yamldoc.h"
 
 double table_at(const table *t, int row, int col)

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/num.h"
+
 int yamldoc_load(yamldoc *d, const char *path, hia_error *err)
 {
     memset(d, 0, sizeof(*d));
@@ -155,41 +157,6 @@ int yamldoc_check_keys(yamldoc *d, yaml_node_t *map, const char *const *known,
         }
     }
     return 0;
-}
-
-int parse_long(const char *s, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-int parse_double(const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
-}
-
-int parse_bool(const char *s, int *out)
-{
-    if (!strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "1")) {
-        *out = 1;
-        return 0;
-    }
-    if (!strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "0")) {
-        *out = 0;
-        return 0;
-    }
-    return -1;
 }
 
 int yamldoc_string(const yamldoc *d, const yaml_node_t *n, const char *key, const char **out,

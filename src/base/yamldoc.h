@@ -47,9 +47,4 @@ int yamldoc_map_len(const yaml_node_t *map);
 yaml_node_t *yamldoc_map_key(yamldoc *d, const yaml_node_t *map, int i);
 yaml_node_t *yamldoc_map_value(yamldoc *d, const yaml_node_t *map, int i);
 
-/* Strict text-to-number conversions shared with the command line. */
-int parse_long(const char *s, long *out);
-int parse_double(const char *s, double *out);
-int parse_bool(const char *s, int *out);
-
 #endif

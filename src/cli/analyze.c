@@ -10,6 +10,7 @@
 #include "analysis/summary.h"
 #include "analysis/table.h"
 #include "base/jsonw.h"
+#include "base/num.h"
 #include "store/store.h"
 #include "base/yamldoc.h"
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/analyze.h"
+#include "base/num.h"
 #include "train/cpu.h"
 #include "cli/datasets_cmd.h"
 #include "train/gpu.h"

@@ -1,12 +1,12 @@
 /* The SQLite results store: schema, plans, claims, leases, results. */
 #include "store/store.h"
+#include "base/clock.h"
 
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <time.h>
 
 struct store {
@@ -40,13 +40,6 @@ static const char *schema =
     "CREATE TABLE IF NOT EXISTS failures("
     " trial INTEGER NOT NULL REFERENCES trials(id), attempt INTEGER NOT NULL,"
     " worker TEXT, reason TEXT, at REAL, PRIMARY KEY(trial, attempt));";
-
-static double now(void)
-{
-    struct timeval t;
-    gettimeofday(&t, NULL);
-    return (double)t.tv_sec + t.tv_usec * 1e-6;
-}
 
 /* A full disk, an I/O error or a store that cannot be written are faults of the machine. */
 static int db_status(store *s)
@@ -353,7 +346,7 @@ int store_claim(store *s, const char *worker, double lease_seconds, store_claime
                 hia_error *err)
 {
     sqlite3_stmt *st;
-    double t = now();
+    double t = clock_wall();
     if (exec(s, "BEGIN IMMEDIATE", err))
         return -1;
     if (prepare(s, "SELECT id, dataset, number, seed, attempts FROM trials WHERE status = "
@@ -393,7 +386,7 @@ int store_heartbeat(store *s, const char *worker, double lease_seconds, hia_erro
     if (prepare(s, "UPDATE trials SET lease_until = ? WHERE status = 'running' AND worker = ?",
                 &st, err))
         return -1;
-    sqlite3_bind_double(st, 1, now() + lease_seconds);
+    sqlite3_bind_double(st, 1, clock_wall() + lease_seconds);
     sqlite3_bind_text(st, 2, worker, -1, SQLITE_STATIC);
     return run(s, st, err);
 }
@@ -454,7 +447,7 @@ int store_finish(store *s, long long id, const char *worker, const store_result 
     bind_real(st, 8, r->eval_seconds);
     bind_real(st, 9, r->images_per_second);
     bind_real(st, 10, r->wall_seconds);
-    sqlite3_bind_double(st, 11, now());
+    sqlite3_bind_double(st, 11, clock_wall());
     sqlite3_bind_text(st, 12, HIA_VERSION, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 13, HIA_DARKNET_PATCHES);
     sqlite3_bind_text(st, 14, r->blas ? r->blas : "", -1, SQLITE_STATIC);
@@ -484,7 +477,7 @@ static int set_state(store *s, const char *sql, long long id, const char *worker
     if (reason) {
         sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 4, max_failures);
-        sqlite3_bind_double(st, 5, now());
+        sqlite3_bind_double(st, 5, clock_wall());
     }
     return run(s, st, err);
 }

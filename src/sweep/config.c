@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/num.h"
 #include "data/dataset.h"
 #include "train/netgen.h"
 #include "base/yamldoc.h"

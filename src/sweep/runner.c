@@ -11,12 +11,13 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "analysis/settings.h"
+#include "base/clock.h"
+#include "base/num.h"
 #include "sweep/checkpoint.h"
 #include "data/dataset.h"
 #include "train/gpu.h"
@@ -70,13 +71,6 @@ static volatile sig_atomic_t stop_signal;
 static void on_stop(int sig)
 {
     stop_signal = sig;
-}
-
-static double now(void)
-{
-    struct timeval t;
-    gettimeofday(&t, NULL);
-    return (double)t.tv_sec + t.tv_usec * 1e-6;
 }
 
 void runner_store_path(const config *c, char *buf, size_t size)
@@ -411,7 +405,8 @@ static int start_trial(runner *r, const store_claimed *c, hia_error *err)
     free(cfg_text);
     close(fds[1]);
     child *k = &r->kids[r->running++];
-    *k = (child){.pid = pid, .fd = fds[0], .claim = *c, .started = now(), .gpu = gpu};
+    *k = (child){.pid = pid, .fd = fds[0], .claim = *c, .started = clock_monotonic(),
+                 .gpu = gpu};
     return 0;
 }
 
@@ -482,7 +477,7 @@ static int finish_ok(runner *r, child *k, hia_error *err)
              openblas_get_corename());
     store_result res = {w.status, w.reason, w.val_accuracy, w.test_accuracy, w.epochs, epochs,
                         w.resumed_from, w.train_seconds, w.eval_seconds, w.images_per_second,
-                        now() - k->started, r->threads, blas};
+                        clock_monotonic() - k->started, r->threads, blas};
     int rc = store_finish(r->db, k->claim.id, r->worker, &res, err);
     free(epochs);
     if (rc)
@@ -493,7 +488,8 @@ static int finish_ok(runner *r, child *k, hia_error *err)
         remove_tree(dir);
     snprintf(what, sizeof(what), "%s, val %.4f, test %.4f, %d epochs%s, %.0f img/s, %.1f s",
              w.status, w.val_accuracy, w.test_accuracy, w.epochs,
-             w.resumed_from ? " (resumed)" : "", w.images_per_second, now() - k->started);
+             w.resumed_from ? " (resumed)" : "", w.images_per_second,
+             clock_monotonic() - k->started);
     r->finished_here++;
     report(r, k, what);
     return 0;
@@ -604,7 +600,7 @@ static void abandon_children(runner *r)
 
 static int sweep(runner *r, hia_error *err)
 {
-    double last_beat = now();
+    double last_beat = clock_monotonic();
     int exhausted = 0;
     while (!exhausted || r->running) {
         if (stop_signal)
@@ -629,10 +625,10 @@ static int sweep(runner *r, hia_error *err)
             break;
         if (service_children(r, 1000, err))
             return -1;
-        if (now() - last_beat > r->o->lease_seconds / 4) {
+        if (clock_monotonic() - last_beat > r->o->lease_seconds / 4) {
             if (store_heartbeat(r->db, r->worker, r->o->lease_seconds, err))
                 return -1;
-            last_beat = now();
+            last_beat = clock_monotonic();
         }
     }
     return 0;

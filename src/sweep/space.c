@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/num.h"
 #include "base/yamldoc.h"
 
 static void param_free(space_param *p)

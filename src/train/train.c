@@ -11,9 +11,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "train/gpu.h"
 #include "base/io.h"
 #include "base/rng.h"
@@ -49,13 +49,6 @@ static void unmute_stderr(void)
     dup2(saved_stderr, STDERR_FILENO);
     close(saved_stderr);
     saved_stderr = -1;
-}
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + t.tv_nsec * 1e-9;
 }
 
 int train_default_threads(void)
@@ -353,9 +346,9 @@ static int train_epochs(network *net, const netgen_params *p, const dataset_spli
         r->train_seconds += r->history[e].seconds;
     for (int e = r->epochs; e < p->epochs; e++) {
         int bad = 0;
-        double t0 = now();
+        double t0 = clock_monotonic();
         double loss = run_epoch(net, &data->train, o, e, order, &bad);
-        double t1 = now();
+        double t1 = clock_monotonic();
         r->train_seconds += t1 - t0;
         if (bad) { /* the loss is finite whenever the outputs are: the network has broken */
             gpu_pull_network(net);
@@ -375,7 +368,7 @@ static int train_epochs(network *net, const netgen_params *p, const dataset_spli
         h->images_per_second = data->train.n / (t1 - t0);
         reestimate_batchnorm(net, &data->train);
         h->val_accuracy = accuracy(net, &data->validation, constant);
-        r->eval_seconds += now() - t1;
+        r->eval_seconds += clock_monotonic() - t1;
         r->epochs = e + 1;
         if (o->progress) {
             fprintf(o->progress, "epoch %3d/%d  loss %.4f  val_acc %.4f  %6.0f img/s  %.1f s\n",
@@ -397,13 +390,13 @@ static int train_epochs(network *net, const netgen_params *p, const dataset_spli
         }
     }
     free(order);
-    double t2 = now();
+    double t2 = clock_monotonic();
     reestimate_batchnorm(net, &data->train);
     /* the network the trial ends with: a diverged one is measured as it is, not as it was */
     r->val_accuracy = r->epochs && !diverged ? r->history[r->epochs - 1].val_accuracy
                                              : accuracy(net, &data->validation, constant);
     r->test_accuracy = accuracy(net, &data->test, constant);
-    r->eval_seconds += now() - t2;
+    r->eval_seconds += clock_monotonic() - t2;
     r->images_per_second = r->train_seconds > 0
                                ? (double)data->train.n * r->epochs / r->train_seconds : 0;
     return 0;
