@@ -23,7 +23,7 @@ static void test_set_and_errors(void)
     space_config c;
     hia_error err;
     double v;
-    CHECK(space_config_init(&c, &s) == 0);
+    space_config_init(&c, &s);
     CHECK(space_set(&s, &c, "conv_layers=3", &err) == 0);
     CHECK(space_set(&s, &c, "filters=8,32,16", &err) == 0);
     CHECK(space_set(&s, &c, "learning_rate=0.01", &err) == 0);

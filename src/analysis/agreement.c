@@ -5,6 +5,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "base/alloc.h"
+
 static int constant(const double *v, int n)
 {
     for (int i = 1; i < n; i++)
@@ -13,18 +15,14 @@ static int constant(const double *v, int n)
     return 1;
 }
 
-int agreement_spearman(const double *a, const double *b, int n, double *rho, hia_error *err)
+double agreement_spearman(const double *a, const double *b, int n)
 {
-    if (n < 2 || constant(a, n) || constant(b, n)) {
-        *rho = NAN;
-        return 0;
-    }
-    double *work = malloc(sizeof(double) * 2 * (size_t)n);
-    if (!work)
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
-    *rho = gsl_stats_spearman(a, 1, b, 1, (size_t)n, work);
+    if (n < 2 || constant(a, n) || constant(b, n))
+        return NAN;
+    double *work = xmalloc(sizeof(double) * 2 * (size_t)n);
+    double rho = gsl_stats_spearman(a, 1, b, 1, (size_t)n, work);
     free(work);
-    return 0;
+    return rho;
 }
 
 double agreement_kendall(const double *a, const double *b, int n)

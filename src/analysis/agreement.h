@@ -6,7 +6,7 @@
 #include "base/error.h"
 
 /* NaN when a vector is constant (no ranking to agree with). */
-int agreement_spearman(const double *a, const double *b, int n, double *rho, hia_error *err);
+double agreement_spearman(const double *a, const double *b, int n);
 double agreement_kendall(const double *a, const double *b, int n);
 
 #endif

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
+
 /* One tree as boxes. */
 typedef struct boxes {
     int n, cap, d;
@@ -22,26 +24,18 @@ typedef struct cells {
     double *size;   /* per cell: share of the feature's range */
 } cells;
 
-static int resize(void *p, size_t bytes)
-{
-    void *q = realloc(*(void **)p, bytes);
-    if (!q)
-        return -1;
-    *(void **)p = q;
-    return 0;
-}
-
-static int grow_boxes(boxes *b)
+static void grow_boxes(boxes *b)
 {
     if (b->n < b->cap)
-        return 0;
+        return;
     size_t cap = b->cap ? (size_t)b->cap * 2 : 256, cells = cap * (size_t)b->d;
-    if (resize(&b->value, sizeof(double) * cap) || resize(&b->weight, sizeof(double) * cap) ||
-        resize(&b->lo, sizeof(double) * cells) || resize(&b->hi, sizeof(double) * cells) ||
-        resize(&b->mask, sizeof(uint64_t) * cells) || resize(&b->frac, sizeof(double) * cells))
-        return -1;
+    b->value = xreallocarray(b->value, cap, sizeof(double));
+    b->weight = xreallocarray(b->weight, cap, sizeof(double));
+    b->lo = xreallocarray(b->lo, cells, sizeof(double));
+    b->hi = xreallocarray(b->hi, cells, sizeof(double));
+    b->mask = xreallocarray(b->mask, cells, sizeof(uint64_t));
+    b->frac = xreallocarray(b->frac, cells, sizeof(double));
     b->cap = (int)cap;
-    return 0;
 }
 
 static int popcount(uint64_t x)
@@ -60,14 +54,13 @@ static void whole_domain(const forest *f, double *lo, double *hi, uint64_t *mask
     }
 }
 
-static int collect(const forest *f, const forest_tree *t, int node, double *lo, double *hi,
-                   uint64_t *mask, const double *cutoffs, boxes *b)
+static void collect(const forest *f, const forest_tree *t, int node, double *lo, double *hi,
+                    uint64_t *mask, const double *cutoffs, boxes *b)
 {
     const forest_node *x = &t->nodes[node];
     int d = f->d;
     if (x->feature < 0) {
-        if (grow_boxes(b))
-            return -1;
+        grow_boxes(b);
         int l = b->n++;
         double v = x->value, w = 1;
         if (cutoffs)
@@ -83,7 +76,7 @@ static int collect(const forest *f, const forest_tree *t, int node, double *lo, 
         }
         b->value[l] = v;
         b->weight[l] = w;
-        return 0;
+        return;
     }
     int j = x->feature;
     double old_lo = lo[j], old_hi = hi[j];
@@ -92,19 +85,16 @@ static int collect(const forest *f, const forest_tree *t, int node, double *lo, 
         mask[j] = old_mask & x->left_set;
     else
         hi[j] = x->threshold < old_hi ? x->threshold : old_hi;
-    int rc = collect(f, t, x->left, lo, hi, mask, cutoffs, b);
+    collect(f, t, x->left, lo, hi, mask, cutoffs, b);
     hi[j] = old_hi;
     mask[j] = old_mask;
-    if (!rc) {
-        if (f->categorical[j])
-            mask[j] = old_mask & ~x->left_set;
-        else
-            lo[j] = x->threshold > old_lo ? x->threshold : old_lo;
-        rc = collect(f, t, x->right, lo, hi, mask, cutoffs, b);
-    }
+    if (f->categorical[j])
+        mask[j] = old_mask & ~x->left_set;
+    else
+        lo[j] = x->threshold > old_lo ? x->threshold : old_lo;
+    collect(f, t, x->right, lo, hi, mask, cutoffs, b);
     lo[j] = old_lo;
     mask[j] = old_mask;
-    return rc;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -113,21 +103,17 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static int make_cells(const forest *f, const forest_tree *t, int j, cells *c)
+static void make_cells(const forest *f, const forest_tree *t, int j, cells *c)
 {
     if (f->categorical[j]) {
         c->n = f->levels[j];
         c->edges = NULL;
-        c->size = malloc(sizeof(double) * (size_t)c->n);
-        if (!c->size)
-            return -1;
+        c->size = xmalloc(sizeof(double) * (size_t)c->n);
         for (int l = 0; l < c->n; l++)
             c->size[l] = 1.0 / c->n;
-        return 0;
+        return;
     }
-    c->edges = malloc(sizeof(double) * (size_t)(t->n + 2));
-    if (!c->edges)
-        return -1;
+    c->edges = xmalloc(sizeof(double) * (size_t)(t->n + 2));
     int n = 0;
     c->edges[n++] = f->lo[j];
     c->edges[n++] = f->hi[j];
@@ -140,12 +126,9 @@ static int make_cells(const forest *f, const forest_tree *t, int j, cells *c)
         if (!u || c->edges[i] != c->edges[u - 1])
             c->edges[u++] = c->edges[i];
     c->n = u - 1;
-    c->size = malloc(sizeof(double) * (size_t)(c->n ? c->n : 1));
-    if (!c->size)
-        return -1;
+    c->size = xmalloc(sizeof(double) * (size_t)(c->n ? c->n : 1));
     for (int i = 0; i < c->n; i++)
         c->size[i] = (c->edges[i + 1] - c->edges[i]) / (f->hi[j] - f->lo[j]);
-    return 0;
 }
 
 static int edge_index(const cells *c, double x)
@@ -243,22 +226,19 @@ static void boxes_free(boxes *b)
     free(b->frac);
 }
 
-/* Shares of tree t's variance: main[d] and pair[d*d]; returns 0 when the tree is constant. */
-static int tree_shares(const forest *f, const forest_tree *t, const double *cutoffs,
-                       double *main, double *pair, int *varies)
+/* Shares of tree t's variance: main[d] and pair[d*d]; *varies is 0 when the tree is constant. */
+static void tree_shares(const forest *f, const forest_tree *t, const double *cutoffs,
+                        double *main, double *pair, int *varies)
 {
-    int d = f->d, rc = -1;
+    int d = f->d;
     boxes b = {.d = d};
-    cells *c = calloc((size_t)d, sizeof(cells));
-    double *lo = malloc(sizeof(double) * (size_t)d), *hi = malloc(sizeof(double) * (size_t)d);
-    uint64_t *mask = malloc(sizeof(uint64_t) * (size_t)d);
+    cells *c = xcalloc((size_t)d, sizeof(cells));
+    double *lo = xmalloc(sizeof(double) * (size_t)d), *hi = xmalloc(sizeof(double) * (size_t)d);
+    uint64_t *mask = xmalloc(sizeof(uint64_t) * (size_t)d);
     double *scratch = NULL;
     *varies = 0;
-    if (!c || !lo || !hi || !mask)
-        goto done;
     whole_domain(f, lo, hi, mask);
-    if (collect(f, t, 0, lo, hi, mask, cutoffs, &b))
-        goto done;
+    collect(f, t, 0, lo, hi, mask, cutoffs, &b);
     double mu = 0, var = 0;
     for (int l = 0; l < b.n; l++)
         mu += b.weight[l] * b.value[l];
@@ -266,17 +246,12 @@ static int tree_shares(const forest *f, const forest_tree *t, const double *cuto
         var += b.weight[l] * (b.value[l] - mu) * (b.value[l] - mu);
     size_t most = 1;
     for (int j = 0; j < d; j++) {
-        if (make_cells(f, t, j, &c[j]))
-            goto done;
+        make_cells(f, t, j, &c[j]);
         most = (size_t)c[j].n + 1 > most ? (size_t)c[j].n + 1 : most;
     }
-    if (var <= 1e-300) {
-        rc = 0;
+    if (var <= 1e-300)
         goto done;
-    }
-    scratch = malloc(sizeof(double) * most * most);
-    if (!scratch)
-        goto done;
+    scratch = xmalloc(sizeof(double) * most * most);
     for (int j = 0; j < d; j++)
         main[j] = main_effect(f, &b, &c[j], j, mu, scratch) / var;
     for (int i = 0; i < d; i++) {
@@ -287,9 +262,8 @@ static int tree_shares(const forest *f, const forest_tree *t, const double *cuto
         }
     }
     *varies = 1;
-    rc = 0;
 done:
-    for (int j = 0; c && j < d; j++) {
+    for (int j = 0; j < d; j++) {
         free(c[j].edges);
         free(c[j].size);
     }
@@ -299,7 +273,6 @@ done:
     free(mask);
     free(scratch);
     boxes_free(&b);
-    return rc;
 }
 
 void fanova_result_free(fanova_result *r)
@@ -313,27 +286,20 @@ void fanova_result_free(fanova_result *r)
 
 int fanova_decompose(const forest *f, const double *cutoffs, fanova_result *r, hia_error *err)
 {
-    int d = f->d, n = f->n_trees, failed = 0;
+    int d = f->d, n = f->n_trees;
     memset(r, 0, sizeof(*r));
     r->d = d;
-    double *main = calloc((size_t)n * d, sizeof(double));
-    double *pair = calloc((size_t)n * d * d, sizeof(double));
-    int *varies = calloc((size_t)n, sizeof(int));
-    r->main_mean = calloc((size_t)d, sizeof(double));
-    r->main_std = calloc((size_t)d, sizeof(double));
-    r->pair_mean = calloc((size_t)d * d, sizeof(double));
-    r->pair_std = calloc((size_t)d * d, sizeof(double));
-    if (!main || !pair || !varies || !r->main_mean || !r->main_std || !r->pair_mean ||
-        !r->pair_std) {
-        failed = 1;
-        goto done;
-    }
-#pragma omp parallel for schedule(dynamic, 1) reduction(| : failed)
+    double *main = xcalloc((size_t)n * d, sizeof(double));
+    double *pair = xcalloc((size_t)n * d * d, sizeof(double));
+    int *varies = xcalloc((size_t)n, sizeof(int));
+    r->main_mean = xcalloc((size_t)d, sizeof(double));
+    r->main_std = xcalloc((size_t)d, sizeof(double));
+    r->pair_mean = xcalloc((size_t)d * d, sizeof(double));
+    r->pair_std = xcalloc((size_t)d * d, sizeof(double));
+#pragma omp parallel for schedule(dynamic, 1)
     for (int k = 0; k < n; k++)
-        failed |= tree_shares(f, &f->trees[k], cutoffs, main + (size_t)k * d,
-                              pair + (size_t)k * d * d, &varies[k]) != 0;
-    if (failed)
-        goto done;
+        tree_shares(f, &f->trees[k], cutoffs, main + (size_t)k * d, pair + (size_t)k * d * d,
+                    &varies[k]);
     for (int k = 0; k < n; k++)
         r->trees += varies[k];
     if (!r->trees)
@@ -358,10 +324,6 @@ done:
     free(main);
     free(pair);
     free(varies);
-    if (failed) {
-        fanova_result_free(r);
-        return hia_fail(err, HIA_EINTERNAL, "out of memory in fANOVA");
-    }
     if (!r->trees) {
         fanova_result_free(r);
         return hia_fail(err, HIA_EUSER, "fANOVA: no tree varies (is the target constant?)");
@@ -381,17 +343,18 @@ int fanova_marginal(const forest *f, int j, int points, double *x, double *mean,
                     hia_error *err)
 {
     int d = f->d, n = f->categorical[j] ? f->levels[j] : points;
-    double *lo = malloc(sizeof(double) * (size_t)d), *hi = malloc(sizeof(double) * (size_t)d);
-    uint64_t *mask = malloc(sizeof(uint64_t) * (size_t)d);
-    double *values = calloc((size_t)n * (size_t)f->n_trees, sizeof(double));
-    int rc = lo && hi && mask && values && n > 0 ? 0 : -1;
+    if (n <= 0)
+        return hia_fail(err, HIA_EINTERNAL, "fANOVA's marginal: %d points", n);
+    double *lo = xmalloc(sizeof(double) * (size_t)d), *hi = xmalloc(sizeof(double) * (size_t)d);
+    uint64_t *mask = xmalloc(sizeof(uint64_t) * (size_t)d);
+    double *values = xcalloc((size_t)n * (size_t)f->n_trees, sizeof(double));
     for (int p = 0; p < n; p++) /* a numeric domain's cell midpoints */
         x[p] = f->categorical[j] ? p : f->lo[j] + (p + 0.5) * (f->hi[j] - f->lo[j]) / n;
-    for (int k = 0; !rc && k < f->n_trees; k++) {
+    for (int k = 0; k < f->n_trees; k++) {
         boxes b = {.d = d};
         whole_domain(f, lo, hi, mask);
-        rc = collect(f, &f->trees[k], 0, lo, hi, mask, NULL, &b);
-        for (int l = 0; !rc && l < b.n; l++) {
+        collect(f, &f->trees[k], 0, lo, hi, mask, NULL, &b);
+        for (int l = 0; l < b.n; l++) {
             double u = b.value[l] * b.weight[l] / b.frac[(size_t)l * d + j];
             for (int p = 0; p < n; p++)
                 if (leaf_covers(f, &b, l, j, x[p]))
@@ -399,7 +362,7 @@ int fanova_marginal(const forest *f, int j, int points, double *x, double *mean,
         }
         boxes_free(&b);
     }
-    for (int p = 0; !rc && p < n; p++) {
+    for (int p = 0; p < n; p++) {
         double sum = 0, sq = 0;
         for (int k = 0; k < f->n_trees; k++)
             sum += values[(size_t)p * f->n_trees + k];
@@ -412,5 +375,5 @@ int fanova_marginal(const forest *f, int j, int points, double *x, double *mean,
     free(hi);
     free(mask);
     free(values);
-    return rc ? hia_fail(err, HIA_EINTERNAL, "out of memory in fANOVA's marginal") : 0;
+    return 0;
 }

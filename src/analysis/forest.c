@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "base/rng.h"
 
 double forest_feature_value(const table *t, int row, int col)
@@ -35,10 +36,7 @@ static int add_node(forest_tree *t, double value)
 {
     if (t->n == t->cap) {
         int cap = t->cap ? t->cap * 2 : 64;
-        forest_node *grown = realloc(t->nodes, sizeof(*grown) * (size_t)cap);
-        if (!grown)
-            return -1;
-        t->nodes = grown;
+        t->nodes = xreallocarray(t->nodes, (size_t)cap, sizeof(*t->nodes));
         t->cap = cap;
     }
     t->nodes[t->n] = (forest_node){.feature = -1, .value = value, .left = -1, .right = -1};
@@ -139,8 +137,6 @@ static int grow(builder *b, forest_tree *t, int **sorted, int offset, int n, int
         constant &= b->y[rows[i]] == b->y[rows[0]];
     }
     int node = add_node(t, total / n);
-    if (node < 0)
-        return -1;
     if (constant || n < b->o->min_samples_split || n < 2 * b->o->min_samples_leaf ||
         depth >= b->o->max_depth)
         return node;
@@ -175,9 +171,7 @@ static int grow(builder *b, forest_tree *t, int **sorted, int offset, int n, int
         memcpy(list + nl, b->scratch, sizeof(int) * (size_t)nr);
     }
     int left = grow(b, t, sorted, offset, nl, depth + 1);
-    int right = left < 0 ? -1 : grow(b, t, sorted, offset + nl, n - nl, depth + 1);
-    if (right < 0)
-        return -1;
+    int right = grow(b, t, sorted, offset + nl, n - nl, depth + 1);
     forest_node *x = &t->nodes[node];
     x->feature = best.feature;
     x->threshold = best.threshold;
@@ -191,13 +185,11 @@ static int prepare_features(const table *t, forest *f, double **x, hia_error *er
 {
     int n = t->n_rows, d = t->n_cols;
     f->d = d;
-    f->categorical = calloc((size_t)d, sizeof(int));
-    f->levels = calloc((size_t)d, sizeof(int));
-    f->lo = calloc((size_t)d, sizeof(double));
-    f->hi = calloc((size_t)d, sizeof(double));
-    *x = malloc(sizeof(double) * (size_t)n * (size_t)d);
-    if (!f->categorical || !f->levels || !f->lo || !f->hi || !*x)
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    f->categorical = xcalloc((size_t)d, sizeof(int));
+    f->levels = xcalloc((size_t)d, sizeof(int));
+    f->lo = xcalloc((size_t)d, sizeof(double));
+    f->hi = xcalloc((size_t)d, sizeof(double));
+    *x = xmalloc(sizeof(double) * (size_t)n * (size_t)d);
     for (int c = 0; c < d; c++) {
         f->categorical[c] = t->cols[c].categorical;
         f->levels[c] = t->cols[c].n_levels;
@@ -230,32 +222,27 @@ int forest_fit(const table *t, const forest_options *o, forest *f, hia_error *er
 {
     memset(f, 0, sizeof(*f));
     double *x = NULL;
-    int n = t->n_rows, failed = 0;
+    int n = t->n_rows;
     if (o->trees < 1 || o->max_depth < 1 || o->min_samples_leaf < 1)
         return hia_fail(err, HIA_EUSER, "fANOVA: trees, depth and min leaf must be at least 1");
     int rc = prepare_features(t, f, &x, err);
-    f->trees = calloc((size_t)o->trees, sizeof(forest_tree));
-    if (!rc && !f->trees)
-        rc = hia_fail(err, HIA_EINTERNAL, "out of memory");
+    f->trees = xcalloc((size_t)o->trees, sizeof(forest_tree));
     if (!rc) {
         f->n_trees = o->trees;
         /* trees in parallel; each tree's randomness comes from its index alone */
-#pragma omp parallel reduction(| : failed)
+#pragma omp parallel
         {
             builder b = {.o = o, .d = t->n_cols, .n = n, .y = t->y, .x = x,
                          .categorical = f->categorical, .levels = f->levels};
-            b.features = malloc(sizeof(int) * (size_t)b.d);
-            b.scratch = malloc(sizeof(int) * (size_t)n);
-            b.items = malloc(sizeof(item) * (size_t)n);
-            int **sorted = calloc((size_t)b.d, sizeof(int *));
-            int *lists = malloc(sizeof(int) * (size_t)n * (size_t)b.d);
-            failed = !b.features || !b.scratch || !b.items || !sorted || !lists;
-            for (int c = 0; !failed && c < b.d; c++)
+            b.features = xmalloc(sizeof(int) * (size_t)b.d);
+            b.scratch = xmalloc(sizeof(int) * (size_t)n);
+            b.items = xmalloc(sizeof(item) * (size_t)n);
+            int **sorted = xcalloc((size_t)b.d, sizeof(int *));
+            int *lists = xmalloc(sizeof(int) * (size_t)n * (size_t)b.d);
+            for (int c = 0; c < b.d; c++)
                 sorted[c] = lists + (size_t)c * n;
 #pragma omp for schedule(dynamic, 1)
             for (int k = 0; k < o->trees; k++) {
-                if (failed)
-                    continue;
                 rng_init(&b.r, rng_derive(o->seed, (uint64_t)k, RNG_FOREST, 0));
                 for (int i = 0; i < n; i++) {
                     int row = o->bootstrap ? (int)rng_below(&b.r, (uint64_t)n) : i;
@@ -268,7 +255,7 @@ int forest_fit(const table *t, const forest_options *o, forest *f, hia_error *er
                     for (int i = 0; i < n; i++)
                         sorted[c][i] = b.items[i].row;
                 }
-                failed |= grow(&b, &f->trees[k], sorted, 0, n, 0) < 0;
+                grow(&b, &f->trees[k], sorted, 0, n, 0);
             }
             free(b.features);
             free(b.scratch);
@@ -276,8 +263,6 @@ int forest_fit(const table *t, const forest_options *o, forest *f, hia_error *er
             free(sorted);
             free(lists);
         }
-        if (failed)
-            rc = hia_fail(err, HIA_EINTERNAL, "out of memory");
     }
     free(x);
     if (rc)

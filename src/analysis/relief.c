@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "base/rng.h"
 
 /* java.util.Random: the 48-bit linear congruential generator, for Weka's sampling. */
@@ -123,20 +124,16 @@ static void normalise(const double *in, size_t stride, int n, int categorical, d
     }
 }
 
-static int prepare(const table *t, prepared *p)
+static void prepare(const table *t, prepared *p)
 {
     p->n = t->n_rows;
     p->d = t->n_cols;
-    p->v = malloc(sizeof(double) * (size_t)p->n * (size_t)p->d);
-    p->y = malloc(sizeof(double) * (size_t)p->n);
-    p->kind = malloc(sizeof(int) * (size_t)p->d);
-    p->categorical = malloc(sizeof(int) * (size_t)p->d);
-    if (!p->v || !p->y || !p->kind || !p->categorical)
-        return -1;
+    p->v = xmalloc(sizeof(double) * (size_t)p->n * (size_t)p->d);
+    p->y = xmalloc(sizeof(double) * (size_t)p->n);
+    p->kind = xmalloc(sizeof(int) * (size_t)p->d);
+    p->categorical = xmalloc(sizeof(int) * (size_t)p->d);
     normalise(t->y, 1, p->n, 0, p->y);
-    double *logs = malloc(sizeof(double) * (size_t)p->n);
-    if (!logs)
-        return -1;
+    double *logs = xmalloc(sizeof(double) * (size_t)p->n);
     for (int j = 0; j < p->d; j++) {
         double *col = p->v + (size_t)j * p->n;
         if (t->cols[j].log) { /* a log-scaled hyperparameter differs by its log */
@@ -153,7 +150,6 @@ static int prepare(const table *t, prepared *p)
         p->kind[j] = missing ? COL_MISSING : t->cols[j].categorical ? COL_CATEGORICAL : COL_NUMERIC;
     }
     free(logs);
-    return 0;
 }
 
 static void prepared_free(prepared *p)
@@ -279,9 +275,7 @@ static void contribute(const prepared *p, const relief_options *o, const double 
 static int *visits(const relief_options *o, int n, long *m)
 {
     *m = o->iterations > 0 && o->iterations < n ? o->iterations : n;
-    int *z = malloc(sizeof(int) * (size_t)*m);
-    if (!z)
-        return NULL;
+    int *z = xmalloc(sizeof(int) * (size_t)*m);
     java_random r;
     java_seed(&r, o->seed);
     for (long i = 0; i < *m; i++) {
@@ -305,45 +299,28 @@ int relief_weights(const table *t, const relief_options *o, double *w, hia_error
     if (t->n_rows < 2)
         return hia_fail(err, HIA_EUSER, "N-RReliefF needs at least 2 rows");
     int *z = visits(o, t->n_rows, &m);
-    double *contrib = malloc(sizeof(double) * (size_t)m * (size_t)(1 + 2 * d));
-    double *rank_weights = malloc(sizeof(double) * (size_t)k);
-    if (!z || !contrib || !rank_weights || prepare(t, &p)) {
-        rc = hia_fail(err, HIA_EINTERNAL, "out of memory");
-        goto done;
-    }
+    double *contrib = xmalloc(sizeof(double) * (size_t)m * (size_t)(1 + 2 * d));
+    double *rank_weights = xmalloc(sizeof(double) * (size_t)k);
+    prepare(t, &p);
     for (int r = 0; r < k; r++)
         rank_weights[r] = exp(-((r / o->sigma) * (r / o->sigma)));
-    int failed = 0;
-#pragma omp parallel reduction(| : failed)
+#pragma omp parallel
     {
-        double *dist = malloc(sizeof(double) * (size_t)p.n);
-        double *kd = malloc(sizeof(double) * (size_t)(2 * k));
-        int *ki = malloc(sizeof(int) * (size_t)k);
-        int *order = malloc(sizeof(int) * (size_t)k);
-        failed = !dist || !kd || !ki || !order;
+        double *dist = xmalloc(sizeof(double) * (size_t)p.n);
+        double *kd = xmalloc(sizeof(double) * (size_t)(2 * k));
+        int *ki = xmalloc(sizeof(int) * (size_t)k);
+        int *order = xmalloc(sizeof(int) * (size_t)k);
 #pragma omp for schedule(dynamic, 16)
-        for (long i = 0; i < m; i++) {
-            if (!failed)
-                contribute(&p, o, rank_weights, z[i], dist, kd, ki, order,
-                           contrib + (size_t)i * (1 + 2 * d));
-        }
+        for (long i = 0; i < m; i++)
+            contribute(&p, o, rank_weights, z[i], dist, kd, ki, order,
+                       contrib + (size_t)i * (1 + 2 * d));
         free(dist);
         free(kd);
         free(ki);
         free(order);
     }
-    if (failed) {
-        rc = hia_fail(err, HIA_EINTERNAL, "out of memory");
-        goto done;
-    }
     double ndc = 0;
-    double *nda = calloc((size_t)d, sizeof(double)), *ndcda = calloc((size_t)d, sizeof(double));
-    if (!nda || !ndcda) {
-        free(nda);
-        free(ndcda);
-        rc = hia_fail(err, HIA_EINTERNAL, "out of memory");
-        goto done;
-    }
+    double *nda = xcalloc((size_t)d, sizeof(double)), *ndcda = xcalloc((size_t)d, sizeof(double));
     for (long i = 0; i < m; i++) { /* in visiting order, as Weka adds them */
         const double *c = contrib + (size_t)i * (1 + 2 * d);
         ndc += c[0];
@@ -359,7 +336,6 @@ int relief_weights(const table *t, const relief_options *o, double *w, hia_error
         w[j] = ndcda[j] / ndc - (nda[j] - ndcda[j]) / ((double)m - ndc);
     free(nda);
     free(ndcda);
-done:
     prepared_free(&p);
     free(z);
     free(contrib);
@@ -391,25 +367,17 @@ static double quantile(double *v, int n, double q)
     return lo + 1 < n ? v[lo] + (h - lo) * (v[lo + 1] - v[lo]) : v[lo];
 }
 
-int relief_bootstrap(const table *t, const relief_options *o, int replicates, uint64_t seed,
-                     double *lower, double *upper, hia_error *err)
+void relief_bootstrap(const table *t, const relief_options *o, int replicates, uint64_t seed,
+                      double *lower, double *upper)
 {
-    int d = t->n_cols, n = t->n_rows, rc = 0, done = 0;
-    double *all = malloc(sizeof(double) * (size_t)replicates * (size_t)d);
-    double *w = malloc(sizeof(double) * (size_t)d);
-    double *column = malloc(sizeof(double) * (size_t)(replicates ? replicates : 1));
+    int d = t->n_cols, n = t->n_rows, done = 0;
+    double *all = xmalloc(sizeof(double) * (size_t)replicates * (size_t)d);
+    double *w = xmalloc(sizeof(double) * (size_t)d);
+    double *column = xmalloc(sizeof(double) * (size_t)(replicates ? replicates : 1));
     table b = *t;
-    b.x = malloc(sizeof(double) * (size_t)n * (size_t)d);
-    b.y = malloc(sizeof(double) * (size_t)n);
-    if (!all || !w || !column || !b.x || !b.y) {
-        rc = hia_fail(err, HIA_EINTERNAL, "out of memory");
-        goto out;
-    }
-    char *drawn = malloc((size_t)n);
-    if (!drawn) {
-        rc = hia_fail(err, HIA_EINTERNAL, "out of memory");
-        goto out;
-    }
+    b.x = xmalloc(sizeof(double) * (size_t)n * (size_t)d);
+    b.y = xmalloc(sizeof(double) * (size_t)n);
+    char *drawn = xmalloc((size_t)n);
     for (int r = 0; r < replicates; r++) {
         rng g;
         rng_init(&g, rng_derive(seed, (uint64_t)r, RNG_BOOTSTRAP, 0));
@@ -436,11 +404,9 @@ int relief_bootstrap(const table *t, const relief_options *o, int replicates, ui
         lower[j] = done ? quantile(column, done, 0.025) : NAN;
         upper[j] = done ? quantile(column, done, 0.975) : NAN;
     }
-out:
     free(all);
     free(w);
     free(column);
     free(b.x);
     free(b.y);
-    return rc;
 }

@@ -29,7 +29,7 @@ int relief_weights(const table *t, const relief_options *o, double *w, hia_error
 void relief_normalise(const double *w, int n, double *importance);
 /* 95% bootstrap intervals of the importances over `replicates` resamples of the rows; a row
    drawn several times is kept once, since copies would be each other's nearest neighbours. */
-int relief_bootstrap(const table *t, const relief_options *o, int replicates, uint64_t seed,
-                     double *lower, double *upper, hia_error *err);
+void relief_bootstrap(const table *t, const relief_options *o, int replicates, uint64_t seed,
+                      double *lower, double *upper);
 
 #endif

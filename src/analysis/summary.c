@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "analysis/agreement.h"
+#include "base/alloc.h"
 #include "base/rng.h"
 
 summary_options summary_defaults(void)
@@ -41,21 +42,18 @@ static void order_by(int *idx, int n, const double *key)
 int summary_relief(const table *t, const summary_options *o, relief_summary *r, hia_error *err)
 {
     int d = t->n_cols;
-    r->raw = calloc((size_t)d, sizeof(double));
-    r->importance = calloc((size_t)d, sizeof(double));
-    r->lower = calloc((size_t)d, sizeof(double));
-    r->upper = calloc((size_t)d, sizeof(double));
-    r->order = calloc((size_t)d, sizeof(int));
-    if (!r->raw || !r->importance || !r->lower || !r->upper || !r->order)
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    r->raw = xcalloc((size_t)d, sizeof(double));
+    r->importance = xcalloc((size_t)d, sizeof(double));
+    r->lower = xcalloc((size_t)d, sizeof(double));
+    r->upper = xcalloc((size_t)d, sizeof(double));
+    r->order = xcalloc((size_t)d, sizeof(int));
     if (relief_weights(t, &o->relief, r->raw, err))
         return -1;
     relief_normalise(r->raw, d, r->importance);
     for (int j = 0; j < d; j++)
         r->lower[j] = r->upper[j] = NAN;
-    if (o->bootstrap &&
-        relief_bootstrap(t, &o->relief, o->bootstrap, o->seed, r->lower, r->upper, err))
-        return -1;
+    if (o->bootstrap)
+        relief_bootstrap(t, &o->relief, o->bootstrap, o->seed, r->lower, r->upper);
     for (int j = 0; j < d; j++)
         r->order[j] = j;
     order_by(r->order, d, r->importance);
@@ -92,11 +90,9 @@ int summary_fanova(const table *t, const summary_options *o, fanova_summary *s, 
     if (forest_fit(t, &o->forest, &f, err))
         return -1;
     int rc = fanova_decompose(&f, o->has_cutoffs ? o->cutoffs : NULL, &s->r, err);
-    s->order = malloc(sizeof(int) * (size_t)d);
-    s->pairs = malloc(sizeof(int) * (size_t)d * (size_t)d);
-    s->marginals = calloc((size_t)d, sizeof(marginal));
-    if (!rc && (!s->order || !s->pairs || !s->marginals))
-        rc = hia_fail(err, HIA_EINTERNAL, "out of memory");
+    s->order = xmalloc(sizeof(int) * (size_t)d);
+    s->pairs = xmalloc(sizeof(int) * (size_t)d * (size_t)d);
+    s->marginals = xcalloc((size_t)d, sizeof(marginal));
     if (!rc) {
         for (int i = 0; i < d; i++) {
             s->order[i] = i;
@@ -132,12 +128,12 @@ static int subsample_importances(const table *t, const summary_options *o, doubl
         return hia_fail(err, HIA_EUSER, "--fraction %g of %d trials leaves fewer than 2 per "
                         "subsample", o->fraction, n);
     table s = *t;
-    int *rows = malloc(sizeof(int) * (size_t)n);
-    double *w = malloc(sizeof(double) * (size_t)d), *imp = malloc(sizeof(double) * (size_t)d);
-    s.x = malloc(sizeof(double) * (size_t)size * (size_t)d);
-    s.y = malloc(sizeof(double) * (size_t)size);
+    int *rows = xmalloc(sizeof(int) * (size_t)n);
+    double *w = xmalloc(sizeof(double) * (size_t)d), *imp = xmalloc(sizeof(double) * (size_t)d);
+    s.x = xmalloc(sizeof(double) * (size_t)size * (size_t)d);
+    s.y = xmalloc(sizeof(double) * (size_t)size);
     s.n_rows = size;
-    int rc = rows && w && imp && s.x && s.y ? 0 : hia_fail(err, HIA_EINTERNAL, "out of memory");
+    int rc = 0;
     for (int r = 0; !rc && r < k; r++) {
         rng g;
         rng_init(&g, rng_derive(o->seed, (uint64_t)r, RNG_SUBSAMPLE, 0));
@@ -175,9 +171,8 @@ int summary_stability(const table *t, const summary_options *o, stability_summar
     s->chosen = STABILITY_FORM;
     s->subsamples = o->subsamples;
     s->fraction = o->fraction;
-    s->matrix = malloc(sizeof(double) * (size_t)t->n_cols * (size_t)o->subsamples);
-    int rc = s->matrix ? subsample_importances(t, o, s->matrix, err)
-                       : hia_fail(err, HIA_EINTERNAL, "out of memory");
+    s->matrix = xmalloc(sizeof(double) * (size_t)t->n_cols * (size_t)o->subsamples);
+    int rc = subsample_importances(t, o, s->matrix, err);
     if (!rc)
         rc = icc_compute(s->matrix, t->n_cols, o->subsamples, s->forms, err);
     return rc ? hia_wrap(err, "stability check") : 0;
@@ -189,11 +184,10 @@ void stability_summary_free(stability_summary *s)
     memset(s, 0, sizeof(*s));
 }
 
-int summary_agreement(const double *a, const double *b, int d, double *rho, double *tau,
-                      hia_error *err)
+void summary_agreement(const double *a, const double *b, int d, double *rho, double *tau)
 {
+    *rho = agreement_spearman(a, b, d);
     *tau = agreement_kendall(a, b, d);
-    return agreement_spearman(a, b, d, rho, err);
 }
 
 int summary_per_dataset(store *s, const char *target, int layers, const summary_options *o,
@@ -210,11 +204,12 @@ int summary_per_dataset(store *s, const char *target, int layers, const summary_
             break;
         if (!*imp) {
             *d = t.n_cols;
-            *imp = calloc((size_t)n * (size_t)*d, sizeof(double));
+            *imp = xcalloc((size_t)n * (size_t)*d, sizeof(double));
         }
-        double *w = malloc(sizeof(double) * (size_t)*d);
-        if (!*imp || !w || t.n_cols != *d)
-            rc = hia_fail(err, HIA_EINTERNAL, "out of memory");
+        double *w = xmalloc(sizeof(double) * (size_t)*d);
+        if (t.n_cols != *d)
+            rc = hia_fail(err, HIA_EINTERNAL, "%d columns, not %d as in the first dataset",
+                          t.n_cols, *d);
         else if (!(rc = relief_weights(&t, &o->relief, w, err)))
             relief_normalise(w, *d, *imp + (size_t)k * *d);
         if (rc)

@@ -65,8 +65,7 @@ int summary_stability(const table *t, const summary_options *o, stability_summar
                       hia_error *err);
 void stability_summary_free(stability_summary *s);
 /* Spearman's rho and Kendall's tau-b of two importance vectors (NaN when undefined). */
-int summary_agreement(const double *a, const double *b, int d, double *rho, double *tau,
-                      hia_error *err);
+void summary_agreement(const double *a, const double *b, int d, double *rho, double *tau);
 /* N-RReliefF importances of each dataset of a store (n x d into imp, allocated). */
 int summary_per_dataset(store *s, const char *target, int layers, const summary_options *o,
                         const char *const *datasets, int n, double **imp, int *d,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "base/num.h"
 #include "base/yamldoc.h"
 
@@ -50,19 +51,15 @@ static void rows_free(csv_rows *r)
 }
 
 /* Splits one record (which may span lines inside quotes) from text at *pos. */
-static int parse_record(const char *text, size_t *pos, char ***fields, int *n)
+static void parse_record(const char *text, size_t *pos, char ***fields, int *n)
 {
     int cap = 16;
-    char **f = malloc(sizeof(char *) * (size_t)cap);
+    char **f = xmalloc(sizeof(char *) * (size_t)cap);
     size_t p = *pos;
     *n = 0;
-    if (!f)
-        return -1;
     for (;;) {
         size_t len = 0, fcap = 32;
-        char *field = malloc(fcap);
-        if (!field)
-            return -1;
+        char *field = xmalloc(fcap);
         int quoted = text[p] == '"';
         if (quoted)
             p++;
@@ -79,14 +76,14 @@ static int parse_record(const char *text, size_t *pos, char ***fields, int *n)
             } else if (!quoted && (ch == ',' || ch == '\n' || ch == '\r')) {
                 break;
             }
-            if (len + 2 > fcap && !(field = realloc(field, fcap *= 2)))
-                return -1;
+            if (len + 2 > fcap)
+                field = xrealloc(field, fcap *= 2);
             field[len++] = ch;
             p++;
         }
         field[len] = 0;
-        if (*n == cap && !(f = realloc(f, sizeof(char *) * (size_t)(cap *= 2))))
-            return -1;
+        if (*n == cap)
+            f = xrealloc(f, sizeof(char *) * (size_t)(cap *= 2));
         f[(*n)++] = field;
         if (text[p] != ',')
             break;
@@ -98,7 +95,6 @@ static int parse_record(const char *text, size_t *pos, char ***fields, int *n)
         p++;
     *pos = p;
     *fields = f;
-    return 0;
 }
 
 static int read_file(const char *path, char **out, hia_error *err)
@@ -107,14 +103,14 @@ static int read_file(const char *path, char **out, hia_error *err)
     if (!f)
         return hia_fail(err, HIA_EUSER, "%s: cannot open: %s", path, strerror(errno));
     size_t len = 0, cap = 1 << 16;
-    char *buf = malloc(cap);
+    char *buf = xmalloc(cap);
     size_t got;
-    while (buf && (got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+    while ((got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
         len += got;
         if (cap - len < 2)
-            buf = realloc(buf, cap *= 2);
+            buf = xrealloc(buf, cap *= 2);
     }
-    int bad = !buf || ferror(f);
+    int bad = ferror(f);
     fclose(f);
     if (bad) {
         free(buf);
@@ -139,21 +135,13 @@ static int read_rows(const char *path, csv_rows *r, hia_error *err)
         }
         if (r->n == r->cap) {
             r->cap = r->cap ? r->cap * 2 : 256;
-            r->cells = realloc(r->cells, sizeof(*r->cells) * (size_t)r->cap);
-            r->widths = realloc(r->widths, sizeof(int) * (size_t)r->cap);
-            if (!r->cells || !r->widths)
-                break;
+            r->cells = xrealloc(r->cells, sizeof(*r->cells) * (size_t)r->cap);
+            r->widths = xrealloc(r->widths, sizeof(int) * (size_t)r->cap);
         }
-        if (parse_record(text, &pos, &r->cells[r->n], &r->widths[r->n]))
-            break;
+        parse_record(text, &pos, &r->cells[r->n], &r->widths[r->n]);
         r->n++;
     }
-    int failed = text[pos] != 0;
     free(text);
-    if (failed) {
-        rows_free(r);
-        return hia_fail(err, HIA_EINTERNAL, "%s: out of memory", path);
-    }
     return 0;
 }
 
@@ -180,9 +168,9 @@ static int check_list(const char *path, const char *option, const char *list, ch
 {
     if (!list)
         return 0;
-    char *copy = strdup(list), *save = NULL;
-    int rc = copy ? 0 : hia_fail(err, HIA_EINTERNAL, "out of memory");
-    for (char *name = copy ? strtok_r(copy, ",", &save) : NULL; name && !rc;
+    char *copy = xstrdup(list), *save = NULL;
+    int rc = 0;
+    for (char *name = strtok_r(copy, ",", &save); name && !rc;
          name = strtok_r(NULL, ",", &save)) {
         int found = 0;
         for (int c = 0; c < width; c++)
@@ -205,12 +193,8 @@ static int level_of(table_column *c, const char *s)
     for (int l = 0; l < c->n_levels; l++)
         if (strcmp(c->levels[l], s) == 0)
             return l;
-    char **grown = realloc(c->levels, sizeof(char *) * (size_t)(c->n_levels + 1));
-    if (!grown)
-        return -1;
-    c->levels = grown;
-    if (!(c->levels[c->n_levels] = strdup(s)))
-        return -1;
+    c->levels = xrealloc(c->levels, sizeof(char *) * (size_t)(c->n_levels + 1));
+    c->levels[c->n_levels] = xstrdup(s);
     return c->n_levels++;
 }
 
@@ -247,21 +231,17 @@ static int build(const char *path, const table_options *o, csv_rows *r, table *t
     int target = find_target(path, o, header, width, err);
     if (target < 0)
         return -1;
-    int *use = calloc((size_t)width, sizeof(int));
-    t->cols = calloc((size_t)width, sizeof(table_column));
-    t->x = malloc(sizeof(double) * (size_t)width * (size_t)(r->n ? r->n : 1));
-    t->y = malloc(sizeof(double) * (size_t)(r->n ? r->n : 1));
-    t->target = strdup(header[target]);
-    if (!use || !t->cols || !t->x || !t->y || !t->target) {
-        free(use);
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
-    }
+    int *use = xcalloc((size_t)width, sizeof(int));
+    t->cols = xcalloc((size_t)width, sizeof(table_column));
+    t->x = xmalloc(sizeof(double) * (size_t)width * (size_t)(r->n ? r->n : 1));
+    t->y = xmalloc(sizeof(double) * (size_t)(r->n ? r->n : 1));
+    t->target = xstrdup(header[target]);
     for (int c = 0; c < width; c++) {
         if (c == target || in_list(o->exclude, header[c]))
             continue;
         table_column *col = &t->cols[t->n_cols];
         use[c] = ++t->n_cols;
-        col->name = strdup(header[c]);
+        col->name = xstrdup(header[c]);
         col->categorical = in_list(o->categorical, header[c]);
         col->log = in_list(o->log, header[c]);
         for (int i = 1; i < r->n && !col->categorical; i++) {
@@ -340,13 +320,11 @@ static int build_matrix(const char *path, csv_rows *r, table *t, hia_error *err)
     }
     t->n_rows = r->n - 1;
     t->n_cols = width - first;
-    t->cols = calloc((size_t)(t->n_cols ? t->n_cols : 1), sizeof(table_column));
-    t->x = malloc(sizeof(double) * (size_t)(t->n_rows ? t->n_rows : 1) * (size_t)(width ? width : 1));
-    if (!t->cols || !t->x)
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    t->cols = xcalloc((size_t)(t->n_cols ? t->n_cols : 1), sizeof(table_column));
+    t->x = xmalloc(sizeof(double) * (size_t)(t->n_rows ? t->n_rows : 1) *
+                   (size_t)(width ? width : 1));
     for (int c = first; c < width; c++)
-        if (!(t->cols[c - first].name = strdup(r->cells[0][c])))
-            return hia_fail(err, HIA_EINTERNAL, "out of memory");
+        t->cols[c - first].name = xstrdup(r->cells[0][c]);
     for (int i = 1; i < r->n; i++) {
         for (int c = first; c < width; c++) {
             if (parse_double(r->cells[i][c], &v) != 0)
@@ -395,17 +373,9 @@ static int add_store_column(void *ctx, const char *name, int layer)
     table *t = b->t;
     if (!b->o->layers && layer > 1)
         return 0; /* folded into the column of layer 1 */
-    table_column *grown = realloc(t->cols, sizeof(*grown) * (size_t)(t->n_cols + 1));
-    char **p = realloc(b->params, sizeof(char *) * (size_t)(t->n_cols + 1));
-    int *l = realloc(b->layers, sizeof(int) * (size_t)(t->n_cols + 1));
-    if (grown)
-        t->cols = grown;
-    if (p)
-        b->params = p;
-    if (l)
-        b->layers = l;
-    if (!grown || !p || !l)
-        return hia_fail(b->err, HIA_EINTERNAL, "out of memory");
+    t->cols = xrealloc(t->cols, sizeof(*t->cols) * (size_t)(t->n_cols + 1));
+    b->params = xrealloc(b->params, sizeof(char *) * (size_t)(t->n_cols + 1));
+    b->layers = xrealloc(b->layers, sizeof(int) * (size_t)(t->n_cols + 1));
     table_column *c = &t->cols[t->n_cols];
     memset(c, 0, sizeof(*c));
     char label[160];
@@ -418,13 +388,13 @@ static int add_store_column(void *ctx, const char *name, int layer)
     char *definition; /* e.g. "float 0.0001..0.1 log" */
     if (store_meta(b->db, key, &definition, b->err))
         return -1;
-    c->name = strdup(label);
+    c->name = xstrdup(label);
     c->log = definition && strstr(definition, " log") != NULL;
     free(definition);
-    b->params[t->n_cols] = strdup(name);
+    b->params[t->n_cols] = xstrdup(name);
     b->layers[t->n_cols] = b->o->layers ? layer : 0;
     t->n_cols++;
-    return c->name && b->params[t->n_cols - 1] ? 0 : hia_fail(b->err, HIA_EINTERNAL, "out of memory");
+    return 0;
 }
 
 static int take_store_param(void *ctx, const store_param *p)
@@ -438,7 +408,7 @@ static int take_store_param(void *ctx, const store_param *p)
         if (isnan(p->number) || b->t->cols[c].categorical) {
             b->t->cols[c].categorical = 1;
             if (p->layer <= 1 && !b->texts[c])
-                b->texts[c] = strdup(p->text);
+                b->texts[c] = xstrdup(p->text);
         }
         b->sum[c] += p->number;
         b->count[c]++;
@@ -471,17 +441,9 @@ static int take_trial(void *ctx, const store_row *r)
     }
     if (t->n_rows == b->cap) {
         b->cap = b->cap ? 2 * b->cap : 256;
-        double *x = realloc(t->x, sizeof(double) * (size_t)b->cap * (size_t)t->n_cols);
-        double *ys = realloc(t->y, sizeof(double) * (size_t)b->cap);
-        char **ds = realloc(b->datasets, sizeof(char *) * (size_t)b->cap);
-        if (x)
-            t->x = x;
-        if (ys)
-            t->y = ys;
-        if (ds)
-            b->datasets = ds;
-        if (!x || !ys || !ds)
-            return hia_fail(b->err, HIA_EINTERNAL, "out of memory");
+        t->x = xrealloc(t->x, sizeof(double) * (size_t)b->cap * (size_t)t->n_cols);
+        t->y = xrealloc(t->y, sizeof(double) * (size_t)b->cap);
+        b->datasets = xrealloc(b->datasets, sizeof(char *) * (size_t)b->cap);
     }
     for (int c = 0; c < t->n_cols; c++) {
         free(b->texts[c]);
@@ -493,7 +455,7 @@ static int take_trial(void *ctx, const store_row *r)
         return -1;
     int row = t->n_rows++;
     t->y[row] = y;
-    b->datasets[row] = strdup(dataset);
+    b->datasets[row] = xstrdup(dataset);
     for (int c = 0; c < t->n_cols; c++) {
         double v = NAN;
         if (t->cols[c].categorical && b->texts[c])
@@ -502,7 +464,7 @@ static int take_trial(void *ctx, const store_row *r)
             v = b->sum[c] / b->count[c];
         t->x[(size_t)row * t->n_cols + c] = v;
     }
-    return b->datasets[row] ? 0 : hia_fail(b->err, HIA_EINTERNAL, "out of memory");
+    return 0;
 }
 
 /* Each dataset's target as (y - mean) / sd, so that datasets of different difficulty pool. */
@@ -549,14 +511,13 @@ int table_from_store(store *s, const table_store_options *o, table *t, hia_error
     if (strcmp(o->target, "test_accuracy") && strcmp(o->target, "val_accuracy"))
         return hia_fail(err, HIA_EUSER, "--target %s: a store's target is test_accuracy or "
                         "val_accuracy", o->target);
-    int rc = !(t->target = strdup(o->target)) ? hia_fail(err, HIA_EINTERNAL, "out of memory")
-             : store_param_columns(s, add_store_column, &b, err);
+    t->target = xstrdup(o->target);
+    int rc = store_param_columns(s, add_store_column, &b, err);
     if (!rc) {
-        b.texts = calloc((size_t)(t->n_cols + 1), sizeof(char *));
-        b.sum = calloc((size_t)(t->n_cols + 1), sizeof(double));
-        b.count = calloc((size_t)(t->n_cols + 1), sizeof(int));
-        rc = b.texts && b.sum && b.count ? store_each_trial(s, take_trial, &b, err)
-                                         : hia_fail(err, HIA_EINTERNAL, "out of memory");
+        b.texts = xcalloc((size_t)(t->n_cols + 1), sizeof(char *));
+        b.sum = xcalloc((size_t)(t->n_cols + 1), sizeof(double));
+        b.count = xcalloc((size_t)(t->n_cols + 1), sizeof(int));
+        rc = store_each_trial(s, take_trial, &b, err);
     }
     if (!rc && o->pooled)
         rc = pool(t, b.datasets, err);

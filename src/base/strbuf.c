@@ -84,3 +84,9 @@ char *xstrfmt(const char *fmt, ...)
     va_end(ap);
     return sb.buf; /* never NULL: vaddf always allocates */
 }
+
+int str_ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && !strcmp(s + n - k, suffix);
+}

@@ -1,6 +1,7 @@
 /* strbuf: a growable string, for paths and text built piece by piece (the report's HTML,
    Markdown and SVG, messages, commands to show). Always NUL-terminated once anything was
-   added; grows through base/alloc, so an append cannot fail. */
+   added; grows through base/alloc, so an append cannot fail. Also the few string
+   helpers the stages share. */
 #ifndef HIA_STRBUF_H
 #define HIA_STRBUF_H
 
@@ -24,6 +25,8 @@ const char *strbuf_str(const strbuf *sb);
 /* Empties it, keeping the memory. */
 void strbuf_reset(strbuf *sb);
 void strbuf_free(strbuf *sb);
+/* Whether s ends with suffix. */
+int str_ends_with(const char *s, const char *suffix);
 /* A formatted string the caller frees. */
 char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

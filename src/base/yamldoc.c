@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "base/num.h"
 
 int yamldoc_load(yamldoc *d, const char *path, hia_error *err)
@@ -33,11 +34,7 @@ int yamldoc_load(yamldoc *d, const char *path, hia_error *err)
     if (!ok)
         return -1;
     d->loaded = 1;
-    d->path = strdup(path);
-    if (!d->path) {
-        yamldoc_free(d);
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
-    }
+    d->path = xstrdup(path);
     if (!yaml_document_get_root_node(&d->doc)) {
         yamldoc_free(d);
         return hia_fail(err, HIA_EUSER, "%s: the file is empty", path);

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/alloc.h"
 #include "base/io.h"
 #include "base/sha256.h"
 
@@ -138,10 +139,8 @@ static int unpack(const dataset_desc *d, const dataset_fetch *f, FILE *log, hia_
     fprintf(log, "%s: unpacking %s\n", d->name, f->file.name);
     fflush(log);
     /* tar -xf A -C DIR --wildcards M... | unzip -o -q A M... -d DIR */
-    char **argv = calloc((size_t)f->n_members + 8, sizeof(char *));
+    char **argv = xcalloc((size_t)f->n_members + 8, sizeof(char *));
     int k = 0, tar = !strcmp(f->unpack, "tar");
-    if (!argv)
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
     argv[k++] = tar ? "tar" : "unzip";
     argv[k++] = tar ? "-xf" : "-oq";
     argv[k++] = path;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "data/formats/format.h"
+#include "base/alloc.h"
 #include "base/rng.h"
 
 void dataset_images_free(dataset_images *d)
@@ -78,21 +79,14 @@ static int cmp_int(const void *a, const void *b)
 
 /* Picks k of the n items idx, keeping each class's share (largest remainders get the
    leftover places, lowest class first on ties); picked and rest come out sorted. */
-static int stratified_pick(const dataset_images *d, const int *idx, int n, int k, rng *r,
-                           int *picked, int *rest)
+static void stratified_pick(const dataset_images *d, const int *idx, int n, int k, rng *r,
+                            int *picked, int *rest)
 {
     int c = d->classes;
-    int *count = calloc((size_t)c, sizeof(int));
-    int *take = calloc((size_t)c, sizeof(int));
-    double *frac = calloc((size_t)c, sizeof(double));
-    int *order = malloc((size_t)(n ? n : 1) * sizeof(int));
-    if (!count || !take || !frac || !order) {
-        free(count);
-        free(take);
-        free(frac);
-        free(order);
-        return -1;
-    }
+    int *count = xcalloc((size_t)c, sizeof(int));
+    int *take = xcalloc((size_t)c, sizeof(int));
+    double *frac = xcalloc((size_t)c, sizeof(double));
+    int *order = xmalloc((size_t)(n ? n : 1) * sizeof(int));
     for (int i = 0; i < n; i++)
         count[d->labels[idx[i]]]++;
     int given = 0;
@@ -130,24 +124,20 @@ static int stratified_pick(const dataset_images *d, const int *idx, int n, int k
     free(take);
     free(frac);
     free(order);
-    return 0;
 }
 
-static int copy_subset(const dataset_images *src, const int *idx, int n, dataset_images *out)
+static void copy_subset(const dataset_images *src, const int *idx, int n, dataset_images *out)
 {
     size_t image = (size_t)src->channels * src->height * src->width;
     *out = *src;
     out->names = NULL;
     out->n = n;
-    out->pixels = malloc(image * (size_t)(n ? n : 1));
-    out->labels = malloc(sizeof(uint16_t) * (size_t)(n ? n : 1));
-    if (!out->pixels || !out->labels)
-        return -1;
+    out->pixels = xmalloc(image * (size_t)(n ? n : 1));
+    out->labels = xmalloc(sizeof(uint16_t) * (size_t)(n ? n : 1));
     for (int i = 0; i < n; i++) {
         memcpy(out->pixels + image * (size_t)i, src->pixels + image * (size_t)idx[i], image);
         out->labels[i] = src->labels[idx[i]];
     }
-    return 0;
 }
 
 /* Keeps the images idx (ascending) of src in place and hands its memory to out: a split of
@@ -180,38 +170,29 @@ static int draw_splits(const config_dataset *cd, uint64_t seed, dataset_images *
         return hia_fail(err, HIA_EUSER, "%s: dataset '%s': test = %ld, but the test split has %d "
                         "images", cd->where, cd->name, cd->test, test->n);
     int n_test = cd->test ? (int)cd->test : test->n;
-    int *all = malloc(sizeof(int) * (size_t)(train->n > test->n ? train->n : test->n));
-    int *sel = malloc(sizeof(int) * (size_t)want);
-    int *val = malloc(sizeof(int) * (size_t)cd->validation);
-    int *tr = malloc(sizeof(int) * (size_t)cd->train);
-    int *te = malloc(sizeof(int) * (size_t)n_test);
-    int rc = -1;
+    int *all = xmalloc(sizeof(int) * (size_t)(train->n > test->n ? train->n : test->n));
+    int *sel = xmalloc(sizeof(int) * (size_t)want);
+    int *val = xmalloc(sizeof(int) * (size_t)cd->validation);
+    int *tr = xmalloc(sizeof(int) * (size_t)cd->train);
+    int *te = xmalloc(sizeof(int) * (size_t)n_test);
     rng r;
-    if (!all || !sel || !val || !tr || !te)
-        goto done;
     for (int i = 0; i < train->n; i++)
         all[i] = i;
     rng_init(&r, rng_derive(seed, 0, RNG_SUBSET, 0));
-    if (stratified_pick(train, all, train->n, (int)want, &r, sel, NULL) ||
-        stratified_pick(train, sel, (int)want, (int)cd->validation, &r, val, tr))
-        goto done;
+    stratified_pick(train, all, train->n, (int)want, &r, sel, NULL);
+    stratified_pick(train, sel, (int)want, (int)cd->validation, &r, val, tr);
     for (int i = 0; i < test->n; i++)
         all[i] = i;
-    if (stratified_pick(test, all, test->n, n_test, &r, te, NULL))
-        goto done;
-    if (copy_subset(train, val, (int)cd->validation, &out->validation))
-        goto done;
+    stratified_pick(test, all, test->n, n_test, &r, te, NULL);
+    copy_subset(train, val, (int)cd->validation, &out->validation);
     take_subset(train, tr, (int)cd->train, &out->train);
     take_subset(test, te, n_test, &out->test);
-    rc = 0;
-done:
     free(all);
     free(sel);
     free(val);
     free(tr);
     free(te);
-    return rc ? hia_fail(err, HIA_EINTERNAL, "out of memory drawing the splits of %s", cd->name)
-              : 0;
+    return 0;
 }
 
 int dataset_prepare(const config_dataset *cd, uint64_t seed, dataset_splits *out,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "base/io.h"
 
 static void put_be32(unsigned char *p, uint32_t v)
@@ -21,9 +22,7 @@ static int write_idx(const char *path, const uint32_t *dims, int n_dims, const u
                      size_t size, hia_error *err)
 {
     size_t head = 4 + 4 * (size_t)n_dims;
-    unsigned char *buf = malloc(head + size);
-    if (!buf)
-        return hia_fail(err, HIA_EINTERNAL, "out of memory writing %s", path);
+    unsigned char *buf = xmalloc(head + size);
     buf[0] = buf[1] = 0;
     buf[2] = 8;
     buf[3] = (unsigned char)n_dims;
@@ -44,9 +43,7 @@ static int dump_split(const dataset_images *d, const char *dir, const char *name
                         (uint32_t)d->width};
     uint32_t grey[3] = {(uint32_t)d->n, (uint32_t)d->height, (uint32_t)d->width};
     size_t pixels = (size_t)d->n * d->channels * d->height * d->width;
-    uint8_t *labels = malloc((size_t)(d->n ? d->n : 1));
-    if (!labels)
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    uint8_t *labels = xmalloc((size_t)(d->n ? d->n : 1));
     for (int i = 0; i < d->n; i++) {
         if (d->labels[i] > 255) {
             free(labels);

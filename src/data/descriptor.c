@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "data/formats/format.h"
+#include "base/alloc.h"
 #include "base/yamldoc.h"
 
 const char *dataset_dir(void)
@@ -49,13 +50,9 @@ int dataset_names(char ***names, int *n, hia_error *err)
         size_t len = strlen(e->d_name);
         if (len < 6 || strcmp(e->d_name + len - 5, ".yaml") || e->d_name[0] == '.')
             continue;
-        char **p = realloc(*names, sizeof(char *) * (size_t)(*n + 1));
-        if (!p || !(p[*n] = strndup(e->d_name, len - 5))) {
-            *names = p ? p : *names;
-            closedir(d);
-            return hia_fail(err, HIA_EINTERNAL, "out of memory");
-        }
-        *names = p;
+        *names = xrealloc(*names, sizeof(char *) * (size_t)(*n + 1));
+        (*names)[*n] = xstrdup(e->d_name);
+        (*names)[*n][len - 5] = 0; /* the name without ".yaml" */
         (*n)++;
     }
     closedir(d);
@@ -94,10 +91,6 @@ void dataset_desc_free(dataset_desc *d)
     memset(d, 0, sizeof(*d));
 }
 
-static int oom(hia_error *err)
-{
-    return hia_fail(err, HIA_EINTERNAL, "out of memory");
-}
 
 /* An optional string key; *out stays NULL when absent. */
 static int opt_string(yamldoc *y, yaml_node_t *map, const char *key, char **out, hia_error *err)
@@ -108,7 +101,8 @@ static int opt_string(yamldoc *y, yaml_node_t *map, const char *key, char **out,
         return 0;
     if (yamldoc_string(y, n, key, &s, err))
         return -1;
-    return (*out = strdup(s)) ? 0 : oom(err);
+    *out = xstrdup(s);
+    return 0;
 }
 
 static int req_string(yamldoc *y, yaml_node_t *map, const char *key, char **out, hia_error *err)
@@ -121,9 +115,8 @@ static int req_string(yamldoc *y, yaml_node_t *map, const char *key, char **out,
 static char *join(const char *dir, const char *name)
 {
     size_t len = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(len);
-    if (p)
-        snprintf(p, len, "%s%s%s", name[0] == '/' ? "" : dir, name[0] == '/' ? "" : "/", name);
+    char *p = xmalloc(len);
+    snprintf(p, len, "%s%s%s", name[0] == '/' ? "" : dir, name[0] == '/' ? "" : "/", name);
     return p;
 }
 
@@ -132,16 +125,14 @@ static int string_list(yamldoc *y, yaml_node_t *n, const char *key, char ***out,
                        hia_error *err)
 {
     int len = n->type == YAML_SEQUENCE_NODE ? yamldoc_seq_len(n) : 1;
-    if (!(*out = calloc((size_t)len, sizeof(char *))))
-        return oom(err);
+    *out = xcalloc((size_t)len, sizeof(char *));
     *count = len;
     for (int i = 0; i < len; i++) {
         yaml_node_t *item = n->type == YAML_SEQUENCE_NODE ? yamldoc_seq_item(y, n, i) : n;
         const char *s;
         if (yamldoc_string(y, item, key, &s, err))
             return -1;
-        if (!((*out)[i] = strdup(s)))
-            return oom(err);
+        (*out)[i] = xstrdup(s);
     }
     return 0;
 }
@@ -160,8 +151,7 @@ static int get_split(yamldoc *y, yaml_node_t *root, const char *key, const forma
                                 key, fmt->name, fmt->files);
         if (yamldoc_check_keys(y, n, keys, key, err))
             return -1;
-        if (!(*out = calloc(2, sizeof(char *))))
-            return oom(err);
+        *out = xcalloc(2, sizeof(char *));
         *count = 2;
         for (int i = 0; i < 2; i++) {
             yaml_node_t *v = yamldoc_get(y, n, keys[i]);
@@ -170,8 +160,7 @@ static int get_split(yamldoc *y, yaml_node_t *root, const char *key, const forma
                 return yamldoc_fail(y, n, err, "'%s' needs '%s'", key, keys[i]);
             if (yamldoc_string(y, v, keys[i], &s, err))
                 return -1;
-            if (!((*out)[i] = strdup(s)))
-                return oom(err);
+            (*out)[i] = xstrdup(s);
         }
     } else if (string_list(y, n, key, out, count, err)) {
         return -1;
@@ -180,8 +169,6 @@ static int get_split(yamldoc *y, yaml_node_t *root, const char *key, const forma
         return yamldoc_fail(y, n, err, "'%s': format %s takes %s", key, fmt->name, fmt->files);
     for (int i = 0; i < *count; i++) {
         char *full = join(d->dir, (*out)[i]);
-        if (!full)
-            return oom(err);
         free((*out)[i]);
         (*out)[i] = full;
     }
@@ -225,8 +212,7 @@ static int file_fields(yamldoc *y, yaml_node_t *n, const char *where, dataset_fi
         return yamldoc_fail(y, n, err, "'%s' needs 'name'", where);
     if (yamldoc_string(y, v, "name", &s, err))
         return -1;
-    if (!(f->name = strdup(s)))
-        return oom(err);
+    f->name = xstrdup(s);
     if (!*s || strstr(s, "..") || s[0] == '/')
         return yamldoc_fail(y, v, err, "'name' must be a path inside the dataset's folder");
     if ((v = yamldoc_get(y, n, "size"))) {
@@ -255,8 +241,7 @@ static int get_files(yamldoc *y, yaml_node_t *root, dataset_desc *d, hia_error *
     if (yamldoc_expect(y, n, YAML_SEQUENCE_NODE, "files", err))
         return -1;
     d->n_files = yamldoc_seq_len(n);
-    if (!(d->files = calloc((size_t)d->n_files + 1, sizeof(dataset_file))))
-        return oom(err);
+    d->files = xcalloc((size_t)d->n_files + 1, sizeof(dataset_file));
     for (int i = 0; i < d->n_files; i++) {
         yaml_node_t *item = yamldoc_seq_item(y, n, i);
         if (yamldoc_expect(y, item, YAML_MAPPING_NODE, "files", err) ||
@@ -282,8 +267,8 @@ static int get_fetch_one(yamldoc *y, yaml_node_t *n, dataset_fetch *f, hia_error
                                 keys[i]);
     if (file_fields(y, n, "fetch", &f->file, err))
         return -1;
-    if (!f->unpack && !(f->unpack = strdup("none")))
-        return oom(err);
+    if (!f->unpack)
+        f->unpack = xstrdup("none");
     if (strcmp(f->unpack, "none") && strcmp(f->unpack, "tar") && strcmp(f->unpack, "zip"))
         return yamldoc_fail(y, yamldoc_get(y, n, "unpack"), err,
                             "'unpack' must be none, tar or zip");
@@ -301,8 +286,7 @@ static int get_fetch(yamldoc *y, yaml_node_t *root, dataset_desc *d, hia_error *
     if (yamldoc_expect(y, n, YAML_SEQUENCE_NODE, "fetch", err))
         return -1;
     d->n_fetch = yamldoc_seq_len(n);
-    if (!(d->fetch = calloc((size_t)d->n_fetch + 1, sizeof(dataset_fetch))))
-        return oom(err);
+    d->fetch = xcalloc((size_t)d->n_fetch + 1, sizeof(dataset_fetch));
     for (int i = 0; i < d->n_fetch; i++)
         if (get_fetch_one(y, yamldoc_seq_item(y, n, i), &d->fetch[i], err))
             return -1;
@@ -317,7 +301,7 @@ static int get_dir(yamldoc *y, yaml_node_t *root, dataset_desc *d, hia_error *er
     d->dir = path[0] == '/' ? path : join(dataset_dir(), path); /* relative: to the descriptor */
     if (d->dir != path)
         free(path);
-    return d->dir ? 0 : oom(err);
+    return 0;
 }
 
 static int get_classes(yamldoc *y, yaml_node_t *root, dataset_desc *d, hia_error *err)

@@ -9,21 +9,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/alloc.h"
 #include "base/io.h"
+#include "base/strbuf.h"
 #include "report/report_data.h"
 #include "report/report_doc.h"
 #include "report/report_figures.h"
-
-const char report_usage[] =
-    "usage: hia report STORE [-o DIR]\n"
-    "\n"
-    "Writes DIR/report.html (one self-contained file, figures inline), DIR/report.md (the same,\n"
-    "figures linked) and the figures as .svg files: the ranking of the hyperparameters\n"
-    "(N-RReliefF and fANOVA), its stability (ICC), the agreement of methods and datasets, the\n"
-    "layer-wise view, fANOVA's marginals and interactions, the accuracies, the sweep's summary\n"
-    "and the published study's top five beside this sweep's. Works mid-sweep.\n"
-    "\n"
-    "  -o DIR   where to write (default results/<experiment>/)\n";
 
 /* Wang, Nabney, Golbabaee (2024), N-RReliefF weights of their top five. */
 static const struct {
@@ -134,7 +125,7 @@ static void section_summary(report_doc *doc, const report_data *d)
 static void section_ranking(report_doc *doc, const report_data *d)
 {
     const table *t = &d->t;
-    svg s;
+    strbuf s = STRBUF_INIT;
     doc_heading(doc, 2, "Which hyperparameters matter");
     doc_para(doc, "N-RReliefF (k = %d, %s weighting, sigma %g) on the %d finished trials%s; "
              "normalised importance = max(W,0) / sum of max(W,0); intervals: 95%% over %d "
@@ -215,7 +206,7 @@ static void section_stability(report_doc *doc, const report_data *d)
 static void section_agreement(report_doc *doc, const report_data *d)
 {
     char r[32], k[32];
-    svg s;
+    strbuf s = STRBUF_INIT;
     const char *across;
     doc_heading(doc, 2, "Agreement between methods and datasets");
     doc_table(doc, 4, "between", "and", "Spearman rho", "Kendall tau-b");
@@ -225,10 +216,8 @@ static void section_agreement(report_doc *doc, const report_data *d)
     for (int x = 0; d->dataset_imp && x < d->n_datasets; x++)
         for (int y = x + 1; y < d->n_datasets; y++) {
             double rho, tau;
-            hia_error e;
-            if (summary_agreement(d->dataset_imp + (size_t)x * n, d->dataset_imp + (size_t)y * n,
-                                  n, &rho, &tau, &e))
-                rho = tau = NAN;
+            summary_agreement(d->dataset_imp + (size_t)x * n, d->dataset_imp + (size_t)y * n, n,
+                              &rho, &tau);
             doc_row(doc, 4, d->datasets[x], d->datasets[y], fmt(r, sizeof(r), "%.3f", rho),
                     fmt(k, sizeof(k), "%.3f", tau));
         }
@@ -242,7 +231,7 @@ static void section_agreement(report_doc *doc, const report_data *d)
 
 static void section_details(report_doc *doc, const report_data *d)
 {
-    svg s;
+    strbuf s = STRBUF_INIT;
     char name[128], caption[256];
     doc_heading(doc, 2, "Layer by layer");
     figure_layers(d, &s);
@@ -276,7 +265,7 @@ static void section_details(report_doc *doc, const report_data *d)
 
 static void section_accuracy(report_doc *doc, const report_data *d)
 {
-    svg s;
+    strbuf s = STRBUF_INIT;
     doc_heading(doc, 2, "Accuracy");
     figure_accuracy(d, &s);
     doc_figure(doc, "accuracy", &s, "Test accuracy of every finished trial, per dataset (box: "
@@ -312,41 +301,18 @@ static int write_report(const report_data *d, const char *dir, hia_error *err)
     return rc;
 }
 
-int report_command(int argc, char **argv, hia_error *err)
+int report_write(const char *store_path, const char *dir, char **written, hia_error *err)
 {
-    const char *input = NULL, *dir = NULL;
-    for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            fputs(report_usage, stdout);
-            return 0;
-        }
-        if (!strcmp(argv[i], "-o")) {
-            if (++i >= argc)
-                return hia_fail(err, HIA_EUSER, "-o needs a folder");
-            dir = argv[i];
-        } else if (argv[i][0] == '-') {
-            return hia_fail(err, HIA_EUSER, "unknown option '%s' (see --help)", argv[i]);
-        } else if (!input) {
-            input = argv[i];
-        } else {
-            return hia_fail(err, HIA_EUSER, "one store at a time ('%s')", argv[i]);
-        }
-    }
-    if (!input)
-        return hia_fail(err, HIA_EUSER, "missing STORE (see --help)");
-    if (access(input, R_OK) != 0)
-        return hia_fail(err, HIA_EUSER, "%s: cannot open: %s", input, strerror(errno));
+    *written = NULL;
+    if (access(store_path, R_OK) != 0)
+        return hia_fail(err, HIA_EUSER, "%s: cannot open: %s", store_path, strerror(errno));
     report_data d;
-    char def[4096];
-    int rc = report_data_load(input, &d, err);
-    if (!rc && !dir) {
-        snprintf(def, sizeof(def), "results/%s", d.experiment ? d.experiment : "report");
-        dir = def;
+    int rc = report_data_load(store_path, &d, err);
+    if (!rc) {
+        *written = dir ? xstrdup(dir)
+                       : xstrfmt("results/%s", d.experiment ? d.experiment : "report");
+        rc = write_report(&d, *written, err);
     }
-    if (!rc)
-        rc = write_report(&d, dir, err);
-    if (!rc)
-        printf("report: %s/report.html (and report.md, %s/*.svg)\n", dir, dir);
     report_data_free(&d);
     return rc;
 }

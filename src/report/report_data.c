@@ -7,21 +7,19 @@
 #include <string.h>
 
 #include "analysis/settings.h"
+#include "base/alloc.h"
 
 typedef struct gather {
     report_data *d;
-    hia_error *err;
     int cap;
 } gather;
 
 static int add_dataset(void *ctx, const char *name)
 {
     report_data *d = ctx;
-    char **p = realloc(d->datasets, sizeof(char *) * (size_t)(d->n_datasets + 1));
-    if (!p)
-        return -1;
-    d->datasets = p;
-    return (p[d->n_datasets] = strdup(name)) ? (d->n_datasets++, 0) : -1;
+    d->datasets = xrealloc(d->datasets, sizeof(char *) * (size_t)(d->n_datasets + 1));
+    d->datasets[d->n_datasets++] = xstrdup(name);
+    return 0;
 }
 
 static const char *field(const store_row *r, const char *name)
@@ -63,10 +61,7 @@ static int add_trial(void *ctx, const store_row *r)
     report_data *d = g->d;
     if (d->n_trials == g->cap) {
         g->cap = g->cap ? 2 * g->cap : 256;
-        report_trial *p = realloc(d->trials, sizeof(report_trial) * (size_t)g->cap);
-        if (!p)
-            return hia_fail(g->err, HIA_EINTERNAL, "out of memory");
-        d->trials = p;
+        d->trials = xrealloc(d->trials, sizeof(report_trial) * (size_t)g->cap);
     }
     report_trial *t = &d->trials[d->n_trials++];
     memset(t, 0, sizeof(*t));
@@ -99,12 +94,10 @@ static int add_trial(void *ctx, const store_row *r)
 
 static int sweep(store *s, report_data *d, hia_error *err)
 {
-    gather g = {d, err, 0};
+    gather g = {d, 0};
     if (store_datasets(s, add_dataset, d, err) || store_count(s, NULL, &d->total, err))
         return -1;
-    d->per_dataset = calloc((size_t)(d->n_datasets ? d->n_datasets : 1), sizeof(store_counts));
-    if (!d->per_dataset)
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    d->per_dataset = xcalloc((size_t)(d->n_datasets ? d->n_datasets : 1), sizeof(store_counts));
     for (int i = 0; i < d->n_datasets; i++)
         if (store_count(s, d->datasets[i], &d->per_dataset[i], err))
             return -1;
@@ -124,10 +117,10 @@ static int analyse(store *s, report_data *d, hia_error *err)
         return 0;
     if (summary_relief(&d->t, &d->options, &d->relief, err) ||
         summary_fanova(&d->t, &d->options, &d->fanova, err) ||
-        summary_stability(&d->t, &d->options, &d->stability, err) ||
-        summary_agreement(d->relief.importance, d->fanova.r.main_mean, d->t.n_cols,
-                          &d->methods_rho, &d->methods_tau, err))
+        summary_stability(&d->t, &d->options, &d->stability, err))
         return -1;
+    summary_agreement(d->relief.importance, d->fanova.r.main_mean, d->t.n_cols, &d->methods_rho,
+                      &d->methods_tau);
     if (d->n_datasets > 1) {
         int dd;
         if (summary_per_dataset(s, "test_accuracy", 0, &d->options,

@@ -7,7 +7,7 @@
 #include "report/svg.h"
 
 typedef struct report_doc {
-    svg html, md;        /* used as text buffers */
+    strbuf html, md;
     const char *dir;     /* where the figure files go */
     int figures;
     hia_error *err;
@@ -22,7 +22,7 @@ void doc_table(report_doc *d, int n, ...);
 void doc_row(report_doc *d, int n, ...);
 void doc_table_end(report_doc *d);
 /* Writes DIR/name.svg and puts the figure in both documents. */
-void doc_figure(report_doc *d, const char *name, svg *figure, const char *caption);
+void doc_figure(report_doc *d, const char *name, strbuf *figure, const char *caption);
 /* Writes DIR/report.html and DIR/report.md. */
 int doc_finish(report_doc *d);
 void doc_free(report_doc *d);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
+
 enum { W = 760 };
 
 static double max2(double a, double b)
@@ -13,7 +15,7 @@ static double max2(double a, double b)
     return isfinite(b) && b > a ? b : a;
 }
 
-static void legend(svg *s, double x, double y, const char *const *labels, int n)
+static void legend(strbuf *s, double x, double y, const char *const *labels, int n)
 {
     for (int i = 0; i < n; i++) {
         svg_rect(s, x, y + 18 * i - 9, 12, 12, svg_colour(i), 0.85);
@@ -21,7 +23,7 @@ static void legend(svg *s, double x, double y, const char *const *labels, int n)
     }
 }
 
-void figure_importance(const report_data *d, svg *s)
+void figure_importance(const report_data *d, strbuf *s)
 {
     const table *t = &d->t;
     int n = t->n_cols, row = 30, top = 50, left = 150;
@@ -72,12 +74,12 @@ static double quantile(const double *sorted, int n, double q)
     return i + 1 < n ? sorted[i] + (pos - i) * (sorted[i + 1] - sorted[i]) : sorted[n - 1];
 }
 
-void figure_spread(const report_data *d, svg *s, const char **across)
+void figure_spread(const report_data *d, strbuf *s, const char **across)
 {
     const table *t = &d->t;
     int n = t->n_cols, k = d->n_datasets > 1 ? d->n_datasets : d->stability.subsamples;
     int left = 70, top = 30, plot_h = 260, h = top + plot_h + 120;
-    double *v = malloc(sizeof(double) * (size_t)(k ? k : 1)), hi = 0.05;
+    double *v = xcalloc((size_t)k, sizeof(double)), hi = 0.05;
     *across = d->n_datasets > 1 ? "datasets" : "subsamples of the trials (one dataset)";
     for (int c = 0; c < n; c++)
         for (int j = 0; j < k; j++)
@@ -89,7 +91,7 @@ void figure_spread(const report_data *d, svg *s, const char **across)
     snprintf(title, sizeof(title), "N-RReliefF importance across %s", *across);
     svg_begin(s, W, h, title);
     svg_axis(s, &y, 0, left, left, W - 20, "importance");
-    for (int c = 0; c < n && v; c++) {
+    for (int c = 0; c < n; c++) {
         int col = d->relief.order[c];
         for (int j = 0; j < k; j++)
             v[j] = d->n_datasets > 1 ? d->dataset_imp[(size_t)j * n + col]
@@ -110,7 +112,7 @@ void figure_spread(const report_data *d, svg *s, const char **across)
     svg_end(s);
 }
 
-void figure_layers(const report_data *d, svg *s)
+void figure_layers(const report_data *d, strbuf *s)
 {
     const table *t = &d->layers_t;
     int n = t->n_cols, left = 70, top = 40, plot_h = 240, h = top + plot_h + 120;
@@ -140,7 +142,7 @@ void figure_layers(const report_data *d, svg *s)
     svg_end(s);
 }
 
-void figure_marginal(const report_data *d, int c, svg *s)
+void figure_marginal(const report_data *d, int c, strbuf *s)
 {
     const table_column *col = &d->t.cols[c];
     const marginal *m = &d->fanova.marginals[c];
@@ -181,18 +183,18 @@ void figure_marginal(const report_data *d, int c, svg *s)
             snprintf(label, sizeof(label), "%s (log scale)", col->name);
             svg_text(s, (left + w - 15) / 2.0, bottom + 34, "middle", 12, 0, label);
         }
-        svg_printf(s, "<path fill=\"%s\" fill-opacity=\"0.25\" d=\"", svg_colour(0));
+        strbuf_addf(s, "<path fill=\"%s\" fill-opacity=\"0.25\" d=\"", svg_colour(0));
         for (int p = 0; p < m->n; p++)
-            svg_printf(s, "%s%.1f %.1f", p ? " L" : "M", svg_map(&x, m->x[p]),
+            strbuf_addf(s, "%s%.1f %.1f", p ? " L" : "M", svg_map(&x, m->x[p]),
                        svg_map(&y, m->mean[p] + m->std[p]));
         for (int p = m->n - 1; p >= 0; p--)
-            svg_printf(s, " L%.1f %.1f", svg_map(&x, m->x[p]), svg_map(&y, m->mean[p] - m->std[p]));
-        svg_printf(s, " Z\"/>\n<path fill=\"none\" stroke=\"%s\" stroke-width=\"2\" d=\"",
+            strbuf_addf(s, " L%.1f %.1f", svg_map(&x, m->x[p]), svg_map(&y, m->mean[p] - m->std[p]));
+        strbuf_addf(s, " Z\"/>\n<path fill=\"none\" stroke=\"%s\" stroke-width=\"2\" d=\"",
                    svg_colour(0));
         for (int p = 0; p < m->n; p++)
-            svg_printf(s, "%s%.1f %.1f", p ? " L" : "M", svg_map(&x, m->x[p]),
+            strbuf_addf(s, "%s%.1f %.1f", p ? " L" : "M", svg_map(&x, m->x[p]),
                        svg_map(&y, m->mean[p]));
-        svg_printf(s, "\"/>\n");
+        strbuf_addf(s, "\"/>\n");
     }
     svg_end(s);
 }
@@ -205,7 +207,7 @@ static void heat(double t, char *buf, size_t size)
              (int)(255 - 220 * t));
 }
 
-void figure_interactions(const report_data *d, svg *s)
+void figure_interactions(const report_data *d, strbuf *s)
 {
     const table *t = &d->t;
     int n = t->n_cols, left = 150, top = 40, cell = (W - left - 90) / (n ? n : 1);
@@ -247,14 +249,14 @@ void figure_interactions(const report_data *d, svg *s)
     svg_end(s);
 }
 
-void figure_accuracy(const report_data *d, svg *s)
+void figure_accuracy(const report_data *d, strbuf *s)
 {
     int k = d->n_datasets, left = 130, top = 20, row = 46, h = top + k * row + 60;
     svg_scale x = {0, 1, left, W - 30, 0};
-    double *v = malloc(sizeof(double) * (size_t)(d->n_trials ? d->n_trials : 1));
+    double *v = xcalloc((size_t)d->n_trials, sizeof(double));
     svg_begin(s, W, h, "Test accuracy of the finished trials, per dataset");
     svg_axis(s, &x, 1, top + k * row, top, top + k * row, "test accuracy");
-    for (int ds = 0; ds < k && v; ds++) {
+    for (int ds = 0; ds < k; ds++) {
         int n = 0;
         double y = top + ds * row + row / 2.0;
         for (int i = 0; i < d->n_trials; i++) {
@@ -287,15 +289,14 @@ static int by_finished(const void *a, const void *b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
-void figure_progress(const report_data *d, svg *s)
+void figure_progress(const report_data *d, strbuf *s)
 {
     int left = 70, top = 40, bottom = 300, h = 350, n = 0;
-    const report_trial **f = malloc(sizeof(*f) * (size_t)(d->n_trials ? d->n_trials : 1));
-    for (int i = 0; f && i < d->n_trials; i++)
+    const report_trial **f = xcalloc((size_t)d->n_trials, sizeof(*f));
+    for (int i = 0; i < d->n_trials; i++)
         if (isfinite(d->trials[i].test_accuracy) && isfinite(d->trials[i].finished))
             f[n++] = &d->trials[i];
-    if (f)
-        qsort(f, (size_t)n, sizeof(*f), by_finished);
+    qsort(f, (size_t)n, sizeof(*f), by_finished);
     svg_scale x = {1, n > 1 ? n : 2, left, W - 20, 0}, y = {0, 1, bottom, top, 0};
     svg_begin(s, W, h, "Test accuracy over the sweep, in the order the trials finished");
     svg_axis(s, &x, 1, bottom, top, bottom, "trials finished");
@@ -308,15 +309,15 @@ void figure_progress(const report_data *d, svg *s)
                 continue;
             double nx = svg_map(&x, i + 1);
             if (best < 0)
-                svg_printf(s, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" d=\"M%.1f "
+                strbuf_addf(s, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" d=\"M%.1f "
                            "%.1f", svg_colour(ds), nx, svg_map(&y, f[i]->test_accuracy));
             else
-                svg_printf(s, " L%.1f %.1f L%.1f %.1f", nx, svg_map(&y, best), nx,
+                strbuf_addf(s, " L%.1f %.1f L%.1f %.1f", nx, svg_map(&y, best), nx,
                            svg_map(&y, f[i]->test_accuracy));
             best = f[i]->test_accuracy;
         }
         if (best >= 0)
-            svg_printf(s, " L%.1f %.1f\"/>\n", svg_map(&x, n), svg_map(&y, best));
+            strbuf_addf(s, " L%.1f %.1f\"/>\n", svg_map(&x, n), svg_map(&y, best));
     }
     for (int i = 0; f && i < n; i++)
         svg_circle(s, svg_map(&x, i + 1), svg_map(&y, f[i]->test_accuracy), 2.5,

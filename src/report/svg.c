@@ -1,4 +1,4 @@
-/* SVG drawing: buffer, escaped text, shapes, scales and axes. */
+/* SVG drawing: escaped text, shapes, scales and axes. */
 #include "report/svg.h"
 
 #include <math.h>
@@ -7,90 +7,49 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void grow(svg *s, size_t more)
-{
-    if (s->failed || s->len + more + 1 <= s->cap)
-        return;
-    size_t cap = s->cap ? s->cap : 4096;
-    while (cap < s->len + more + 1)
-        cap *= 2;
-    char *p = realloc(s->buf, cap);
-    if (!p) {
-        s->failed = 1;
-        return;
-    }
-    s->buf = p;
-    s->cap = cap;
-}
-
-void svg_printf(svg *s, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        s->failed = 1;
-        return;
-    }
-    grow(s, (size_t)n);
-    if (s->failed)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(s->buf + s->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    s->len += (size_t)n;
-}
-
-void svg_escape(svg *s, const char *t)
+void svg_escape(strbuf *s, const char *t)
 {
     for (; *t; t++) {
         switch (*t) {
-        case '<': svg_printf(s, "&lt;"); break;
-        case '>': svg_printf(s, "&gt;"); break;
-        case '&': svg_printf(s, "&amp;"); break;
-        case '"': svg_printf(s, "&quot;"); break;
-        default: svg_printf(s, "%c", *t);
+        case '<': strbuf_addstr(s, "&lt;"); break;
+        case '>': strbuf_addstr(s, "&gt;"); break;
+        case '&': strbuf_addstr(s, "&amp;"); break;
+        case '"': strbuf_addstr(s, "&quot;"); break;
+        default: strbuf_addch(s, *t);
         }
     }
 }
 
-void svg_begin(svg *s, int width, int height, const char *title)
+void svg_begin(strbuf *s, int width, int height, const char *title)
 {
-    memset(s, 0, sizeof(*s));
-    svg_printf(s, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+    *s = (strbuf)STRBUF_INIT;
+    strbuf_addf(s, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" role=\"img\" aria-label=\"",
                width, height, width, height);
     svg_escape(s, title);
-    svg_printf(s, "\"><title>");
+    strbuf_addf(s, "\"><title>");
     svg_escape(s, title);
-    svg_printf(s, "</title><rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", width, height);
+    strbuf_addf(s, "</title><rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", width, height);
 }
 
-void svg_end(svg *s)
+void svg_end(strbuf *s)
 {
-    svg_printf(s, "</svg>\n");
+    strbuf_addf(s, "</svg>\n");
 }
 
-void svg_free(svg *s)
-{
-    free(s->buf);
-    memset(s, 0, sizeof(*s));
-}
-
-void svg_text(svg *s, double x, double y, const char *anchor, double size, double angle,
+void svg_text(strbuf *s, double x, double y, const char *anchor, double size, double angle,
               const char *text)
 {
-    svg_printf(s, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%.0f\" text-anchor=\"%s\"", x, y,
+    strbuf_addf(s, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%.0f\" text-anchor=\"%s\"", x, y,
                size, anchor);
     if (angle != 0)
-        svg_printf(s, " transform=\"rotate(%.0f %.1f %.1f)\"", angle, x, y);
-    svg_printf(s, ">");
+        strbuf_addf(s, " transform=\"rotate(%.0f %.1f %.1f)\"", angle, x, y);
+    strbuf_addf(s, ">");
     svg_escape(s, text);
-    svg_printf(s, "</text>\n");
+    strbuf_addf(s, "</text>\n");
 }
 
-void svg_rect(svg *s, double x, double y, double w, double h, const char *fill, double opacity)
+void svg_rect(strbuf *s, double x, double y, double w, double h, const char *fill, double opacity)
 {
     if (w < 0) {
         x += w;
@@ -100,20 +59,20 @@ void svg_rect(svg *s, double x, double y, double w, double h, const char *fill, 
         y += h;
         h = -h;
     }
-    svg_printf(s, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
+    strbuf_addf(s, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
                "fill-opacity=\"%.2f\"/>\n", x, y, w, h, fill, opacity);
 }
 
-void svg_line(svg *s, double x1, double y1, double x2, double y2, const char *stroke,
+void svg_line(strbuf *s, double x1, double y1, double x2, double y2, const char *stroke,
               double width)
 {
-    svg_printf(s, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+    strbuf_addf(s, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
                "stroke-width=\"%.1f\"/>\n", x1, y1, x2, y2, stroke, width);
 }
 
-void svg_circle(svg *s, double x, double y, double r, const char *fill, double opacity)
+void svg_circle(strbuf *s, double x, double y, double r, const char *fill, double opacity)
 {
-    svg_printf(s, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\" fill-opacity=\"%.2f\"/>\n",
+    strbuf_addf(s, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\" fill-opacity=\"%.2f\"/>\n",
                x, y, r, fill, opacity);
 }
 
@@ -153,7 +112,7 @@ int svg_ticks(double lo, double hi, int log, int want, double *ticks, int max)
     return n;
 }
 
-void svg_axis(svg *s, const svg_scale *sc, int x, double at, double across0, double across1,
+void svg_axis(strbuf *s, const svg_scale *sc, int x, double at, double across0, double across1,
               const char *label)
 {
     double ticks[32];

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "base/jsonw.h"
 
 typedef struct column {
@@ -30,10 +31,7 @@ static int add_column(void *ctx, const char *name, int layer)
     table *t = ctx;
     if (t->n == t->cap) {
         int cap = t->cap ? t->cap * 2 : 32;
-        column *grown = realloc(t->cols, sizeof(*grown) * (size_t)cap);
-        if (!grown)
-            return hia_fail(t->err, HIA_EINTERNAL, "out of memory");
-        t->cols = grown;
+        t->cols = xreallocarray(t->cols, (size_t)cap, sizeof(*t->cols));
         t->cap = cap;
     }
     column *c = &t->cols[t->n++];
@@ -52,9 +50,9 @@ static int take_param(void *ctx, const store_param *p)
     for (int i = 0; i < t->n; i++) {
         if (t->cols[i].layer == p->layer && strcmp(t->cols[i].param, p->name) == 0) {
             free(t->values[i]);
-            t->values[i] = strdup(p->text);
+            t->values[i] = xstrdup(p->text);
             t->numbers[i] = p->number;
-            return t->values[i] ? 0 : hia_fail(t->err, HIA_EINTERNAL, "out of memory");
+            return 0;
         }
     }
     return 0;
@@ -200,9 +198,8 @@ static int with_table(store *s, FILE *out, int json, hia_error *err)
     table t = {.db = s, .out = out, .err = err};
     int rc = store_param_columns(s, add_column, &t, err);
     if (!rc) {
-        t.values = calloc((size_t)(t.n ? t.n : 1), sizeof(char *));
-        t.numbers = calloc((size_t)(t.n ? t.n : 1), sizeof(double));
-        rc = t.values && t.numbers ? 0 : hia_fail(err, HIA_EINTERNAL, "out of memory");
+        t.values = xcalloc((size_t)(t.n ? t.n : 1), sizeof(char *));
+        t.numbers = xcalloc((size_t)(t.n ? t.n : 1), sizeof(double));
     }
     if (!rc && json) {
         jsonw_init(&t.json, out);

@@ -1,6 +1,5 @@
 /* The SQLite results store: schema, plans, claims, leases, results. */
 #include "store/store.h"
-#include "base/clock.h"
 
 #include <math.h>
 #include <sqlite3.h>
@@ -8,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "base/alloc.h"
+#include "base/clock.h"
 
 struct store {
     sqlite3 *db;
@@ -142,12 +144,9 @@ static int check_version(store *s, hia_error *err)
 
 int store_open(const char *path, store **out, hia_error *err)
 {
-    store *s = calloc(1, sizeof(*s));
+    store *s = xcalloc(1, sizeof(*s));
     *out = NULL;
-    if (!s || !(s->path = strdup(path))) {
-        free(s);
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
-    }
+    s->path = xstrdup(path);
     if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
         SQLITE_OK) {
         hia_fail(err, HIA_EUSER, "%s: cannot open the results store: %s", path,
@@ -187,8 +186,8 @@ int store_meta(store *s, const char *key, char **value, hia_error *err)
     if (prepare(s, "SELECT value FROM meta WHERE key = ?", &st, err))
         return -1;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    if (next_row(s, st, &rc, err) && !(*value = strdup((const char *)sqlite3_column_text(st, 0))))
-        rc = hia_fail(err, HIA_EINTERNAL, "out of memory");
+    if (next_row(s, st, &rc, err))
+        *value = xstrdup((const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
     return rc;
 }
@@ -321,25 +320,27 @@ int store_reclaim_dead(store *s, const char *host, int (*alive)(long pid), hia_e
         return -1;
     if (prepare(s, "SELECT id, worker FROM trials WHERE status = 'running'", &st, err))
         return rollback(s, err);
-    long long dead[256];
-    int n = 0, rc = 0;
-    while (!rc && n < 256 && next_row(s, st, &rc, err)) {
+    long long *dead = NULL;
+    size_t n = 0;
+    int rc = 0;
+    while (!rc && next_row(s, st, &rc, err)) {
         const char *w = (const char *)sqlite3_column_text(st, 1);
-        if (w && strncmp(w, prefix, strlen(prefix)) == 0 && !alive(atol(w + strlen(prefix))))
+        if (w && strncmp(w, prefix, strlen(prefix)) == 0 && !alive(atol(w + strlen(prefix)))) {
+            dead = xreallocarray(dead, n + 1, sizeof(*dead));
             dead[n++] = sqlite3_column_int64(st, 0);
+        }
     }
     sqlite3_finalize(st);
-    if (rc)
-        return rollback(s, err);
-    for (int i = 0; i < n; i++) {
-        if (prepare(s, "UPDATE trials SET status = 'pending', worker = NULL, lease_until = NULL "
-                       "WHERE id = ?", &st, err))
-            return rollback(s, err);
-        sqlite3_bind_int64(st, 1, dead[i]);
-        if (run(s, st, err))
-            return rollback(s, err);
+    for (size_t i = 0; !rc && i < n; i++) {
+        rc = prepare(s, "UPDATE trials SET status = 'pending', worker = NULL, lease_until = NULL "
+                        "WHERE id = ?", &st, err);
+        if (!rc) {
+            sqlite3_bind_int64(st, 1, dead[i]);
+            rc = run(s, st, err);
+        }
     }
-    return exec(s, "COMMIT", err);
+    free(dead);
+    return rc ? rollback(s, err) : exec(s, "COMMIT", err);
 }
 
 int store_claim(store *s, const char *worker, double lease_seconds, store_claimed *c,

@@ -1,5 +1,6 @@
 /* A trial's resumable state after each epoch, written atomically. */
 #include "sweep/checkpoint.h"
+#include "base/alloc.h"
 #include "base/io.h"
 
 #include <darknet.h>
@@ -44,21 +45,13 @@ static int layer_buffers(layer *l, float **bufs, size_t *sizes)
 typedef struct buffer {
     unsigned char *data;
     size_t len, cap;
-    int failed;
 } buffer;
 
 static void put(buffer *b, const void *p, size_t n)
 {
-    if (b->failed)
-        return;
     if (b->len + n > b->cap) {
         size_t cap = (b->len + n) * 2;
-        unsigned char *grown = realloc(b->data, cap);
-        if (!grown) {
-            b->failed = 1;
-            return;
-        }
-        b->data = grown;
+        b->data = xrealloc(b->data, cap);
         b->cap = cap;
     }
     memcpy(b->data + b->len, p, n);
@@ -92,9 +85,7 @@ static void serialise(buffer *b, network *net, const train_result *r)
 
 static int sync_dir(const char *path)
 {
-    char *copy = strdup(path);
-    if (!copy)
-        return -1;
+    char *copy = xstrdup(path);
     int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
     free(copy);
     if (fd < 0)
@@ -109,10 +100,6 @@ int checkpoint_save(const char *path, network *net, const train_result *r, hia_e
     buffer b = {0};
     char tmp[4200];
     serialise(&b, net, r);
-    if (b.failed) {
-        free(b.data);
-        return hia_fail(err, HIA_EINTERNAL, "out of memory writing checkpoint %s", path);
-    }
     snprintf(tmp, sizeof(tmp), "%s.tmp", path);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int ok = fd >= 0 && io_write_all(fd, b.data, b.len) == 0 && fsync(fd) == 0;
@@ -211,13 +198,7 @@ int checkpoint_load(const char *path, network *net, train_result *r, int max_epo
     for (;;) {
         if (len == cap) {
             cap = cap ? cap * 2 : 1 << 20;
-            unsigned char *grown = realloc(data, cap);
-            if (!grown) {
-                free(data);
-                fclose(f);
-                return hia_fail(err, HIA_EINTERNAL, "out of memory reading %s", path);
-            }
-            data = grown;
+            data = xrealloc(data, cap);
         }
         size_t got = fread(data + len, 1, cap - len, f);
         len += got;

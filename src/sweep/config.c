@@ -5,22 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "base/num.h"
 #include "data/dataset.h"
 #include "train/netgen.h"
 #include "base/yamldoc.h"
-
-static char *dup_or_null(const char *s)
-{
-    return s ? strdup(s) : NULL;
-}
 
 static char *where(const yamldoc *d, const yaml_node_t *n)
 {
     char buf[1200];
     snprintf(buf, sizeof(buf), "%s:%zu:%zu", d->path, n->start_mark.line + 1,
              n->start_mark.column + 1);
-    return strdup(buf);
+    return xstrdup(buf);
 }
 
 /* Reads an optional positive whole number. */
@@ -59,8 +55,8 @@ static int get_text(yamldoc *d, yaml_node_t *map, const char *key, const char *c
             return yamldoc_fail(d, n, err, "'%s' must be one of %s, not '%s'", key, list, s);
     }
     free(*out);
-    *out = strdup(s);
-    return *out ? 0 : hia_fail(err, HIA_EINTERNAL, "out of memory");
+    *out = xstrdup(s);
+    return 0;
 }
 
 static int parse_dataset(yamldoc *d, yaml_node_t *n, config_dataset *ds, hia_error *err)
@@ -98,9 +94,7 @@ static int parse_datasets(config *c, yamldoc *d, yaml_node_t *list, hia_error *e
     int n = yamldoc_seq_len(list);
     if (n == 0)
         return yamldoc_fail(d, list, err, "'datasets' must list at least one dataset");
-    c->datasets = calloc((size_t)n, sizeof(*c->datasets));
-    if (!c->datasets)
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    c->datasets = xcalloc((size_t)n, sizeof(*c->datasets));
     for (int i = 0; i < n; i++) {
         c->n_datasets = i + 1;
         yaml_node_t *item = yamldoc_seq_item(d, list, i);
@@ -119,17 +113,13 @@ static int parse_choices(yamldoc *d, yaml_node_t *list, space_param *p, hia_erro
     if (yamldoc_expect(d, list, YAML_SEQUENCE_NODE, "choices", err))
         return -1;
     int n = yamldoc_seq_len(list);
-    p->choices = calloc((size_t)(n ? n : 1), sizeof(char *));
-    if (!p->choices)
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    p->choices = xcalloc((size_t)(n ? n : 1), sizeof(char *));
     for (int i = 0; i < n; i++) {
         const char *s;
         if (yamldoc_string(d, yamldoc_seq_item(d, list, i), "choices", &s, err))
             return -1;
-        p->choices[i] = strdup(s);
+        p->choices[i] = xstrdup(s);
         p->n_choices = i + 1;
-        if (!p->choices[i])
-            return hia_fail(err, HIA_EINTERNAL, "out of memory");
     }
     return 0;
 }
@@ -165,9 +155,8 @@ static int parse_param(yamldoc *d, yaml_node_t *def, space_param *p, hia_error *
                                        NULL};
     if (def->type == YAML_SCALAR_NODE) {
         p->type = SPACE_CATEGORICAL;
-        p->choices = calloc(1, sizeof(char *));
-        if (!p->choices || !(p->choices[0] = strdup(yamldoc_scalar(def))))
-            return hia_fail(err, HIA_EINTERNAL, "out of memory");
+        p->choices = xcalloc(1, sizeof(char *));
+        p->choices[0] = xstrdup(yamldoc_scalar(def));
         p->n_choices = 1;
         return 0;
     }
@@ -217,12 +206,10 @@ static int parse_space(config *c, yamldoc *d, yaml_node_t *map, hia_error *err)
     for (int i = 0; i < n; i++) {
         yaml_node_t *key = yamldoc_map_key(d, map, i);
         space_param p = {0};
-        p.name = strdup(yamldoc_scalar(key));
+        p.name = xstrdup(yamldoc_scalar(key));
         p.where = where(d, key);
-        if (!p.name || !p.where || parse_param(d, yamldoc_map_value(d, map, i), &p, err) ||
+        if (parse_param(d, yamldoc_map_value(d, map, i), &p, err) ||
             space_add(&c->space, &p, err)) {
-            if (!p.name || !p.where)
-                hia_fail(err, HIA_EINTERNAL, "out of memory");
             free(p.name);
             free(p.where);
             for (int k = 0; k < p.n_choices; k++)
@@ -331,24 +318,22 @@ static int parse_device(config *c, yamldoc *d, yaml_node_t *root, hia_error *err
     return yamldoc_fail(d, n, err, "'device' must be cpu, gpu or gpu:N, not '%s'", c->device);
 }
 
-static int set_defaults(config *c)
+static void set_defaults(config *c)
 {
-    c->sampler = strdup("random");
-    c->device = strdup("cpu");
-    c->keep = strdup("none");
+    c->sampler = xstrdup("random");
+    c->device = xstrdup("cpu");
+    c->keep = xstrdup("none");
     c->network.pool_every = 1;
     c->network.momentum = 0.9;
     c->network.weight_decay = 0;
-    c->network.init = strdup("pytorch");
+    c->network.init = xstrdup("pytorch");
     c->analysis.neighbours = 10;
-    c->analysis.weighting = strdup("rank");
+    c->analysis.weighting = xstrdup("rank");
     c->analysis.sigma = 2;
     c->analysis.icc_subsamples = 10;
     c->analysis.icc_fraction = 0.5;
     c->analysis.fanova_trees = 64;
     c->analysis.fanova_seed = 1;
-    return c->sampler && c->device && c->keep && c->network.init && c->analysis.weighting ? 0
-                                                                                         : -1;
 }
 
 static int parse_root(config *c, yamldoc *d, hia_error *err)
@@ -397,10 +382,8 @@ int config_load(config *c, const char *path, hia_error *err)
 {
     memset(c, 0, sizeof(*c));
     yamldoc d;
-    if (set_defaults(c) || !(c->path = dup_or_null(path))) {
-        config_free(c);
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
-    }
+    set_defaults(c);
+    c->path = xstrdup(path);
     if (yamldoc_load(&d, path, err)) {
         config_free(c);
         return -1;
@@ -454,13 +437,11 @@ static void param_text(const space_param *p, char *buf, size_t size)
              p->high, p->log ? " log" : "", p->per_layer ? " per_layer" : "");
 }
 
-int config_settings(const config *c, config_setting **out, int *n, hia_error *err)
+config_setting *config_settings(const config *c, int *n)
 {
     int cap = 18 + c->n_datasets + c->space.n;
-    config_setting *s = calloc((size_t)cap, sizeof(*s));
+    config_setting *s = xcalloc((size_t)cap, sizeof(*s));
     int k = 0;
-    if (!s)
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
 #define SET(name, ...)                                                                       \
     do {                                                                                     \
         snprintf(s[k].key, sizeof(s[k].key), "%s", name);                                    \
@@ -497,7 +478,6 @@ int config_settings(const config *c, config_setting **out, int *n, hia_error *er
         k++;
     }
 #undef SET
-    *out = s;
     *n = k;
-    return 0;
+    return s;
 }

@@ -57,8 +57,8 @@ typedef struct config_setting {
 } config_setting;
 
 int config_load(config *c, const char *path, hia_error *err);
-/* Everything that decides the experiment's results, as settings (caller frees *out). */
-int config_settings(const config *c, config_setting **out, int *n, hia_error *err);
+/* Everything that decides the experiment's results, as *n settings (the caller frees them). */
+config_setting *config_settings(const config *c, int *n);
 void config_free(config *c);
 const config_dataset *config_find_dataset(const config *c, const char *name);
 

@@ -9,26 +9,27 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "analysis/settings.h"
+#include "base/alloc.h"
 #include "base/clock.h"
-#include "base/num.h"
-#include "sweep/checkpoint.h"
-#include "data/dataset.h"
-#include "train/gpu.h"
 #include "base/io.h"
-#include "train/netgen.h"
-#include "sweep/sampler.h"
-#include "store/store.h"
-#include "train/train.h"
+#include "base/num.h"
+#include "base/strbuf.h"
 #include "base/yamldoc.h"
+#include "data/dataset.h"
+#include "store/store.h"
+#include "sweep/checkpoint.h"
+#include "sweep/sampler.h"
+#include "train/gpu.h"
+#include "train/netgen.h"
+#include "train/train.h"
 
-#define RUNNER_MAX_JOBS 64
 /* A trial's process stopped by a fault of the machine (its message on the pipe). */
 #define RUNNER_EXIT_ENV 75
 
@@ -56,7 +57,8 @@ typedef struct runner {
     store *db;
     char worker[300];
     char host[256];
-    char models[4096];
+    char *models; /* models/<experiment> */
+    char *path;   /* the store */
     int threads;
     dataset_splits *data; /* per dataset of the config, loaded on first use */
     int *loaded;
@@ -73,9 +75,9 @@ static void on_stop(int sig)
     stop_signal = sig;
 }
 
-void runner_store_path(const config *c, char *buf, size_t size)
+char *runner_store_path(const config *c, const char *given)
 {
-    snprintf(buf, size, "results/%s.sqlite", c->experiment);
+    return given ? xstrdup(given) : xstrfmt("results/%s.sqlite", c->experiment);
 }
 
 /* ---- planning ---------------------------------------------------------------------------- */
@@ -130,14 +132,10 @@ static int plan_experiment(runner *r, hia_error *err)
 {
     const config *c = r->cfg;
     long n = c->trials;
-    space_config *configs = calloc((size_t)n, sizeof(*configs));
-    store_trial_plan *plans = calloc((size_t)n * (size_t)c->n_datasets, sizeof(*plans));
-    plan_texts *texts = calloc((size_t)n, sizeof(*texts));
+    space_config *configs = xcalloc((size_t)n, sizeof(*configs));
+    store_trial_plan *plans = xcalloc((size_t)n * (size_t)c->n_datasets, sizeof(*plans));
+    plan_texts *texts = xcalloc((size_t)n, sizeof(*texts));
     int rc = -1;
-    if (!configs || !plans || !texts) {
-        hia_fail(err, HIA_EINTERNAL, "out of memory planning %ld trials", n);
-        goto done;
-    }
     if (sampler_plan(&c->space, c->sampler, c->seed, n, configs, err))
         goto done;
     for (long k = 0; k < n; k++) {
@@ -161,15 +159,9 @@ done:
 
 static int record_settings(runner *r, hia_error *err)
 {
-    config_setting *s;
     int n;
-    if (config_settings(r->cfg, &s, &n, err))
-        return -1;
-    store_setting *pairs = calloc((size_t)n, sizeof(*pairs));
-    if (!pairs) {
-        free(s);
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
-    }
+    config_setting *s = config_settings(r->cfg, &n);
+    store_setting *pairs = xcalloc((size_t)n, sizeof(*pairs));
     for (int i = 0; i < n; i++)
         pairs[i] = (store_setting){s[i].key, s[i].value};
     int rc = store_check_settings(r->db, pairs, n, err) ||
@@ -222,8 +214,7 @@ static int trial_network(runner *r, long long id, const dataset_splits *data, ch
 {
     space_config values;
     param_collect pc = {.s = &r->cfg->space, .c = &values, .err = err};
-    if (space_config_init(&values, &r->cfg->space))
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    space_config_init(&values, &r->cfg->space);
     int rc = store_trial_params(r->db, id, collect_param, &pc, err) || flush_param(&pc) ||
              space_check_complete(&r->cfg->space, &values, err) ||
              netgen_params_read(&r->cfg->space, &values, np, err);
@@ -259,9 +250,10 @@ static const dataset_splits *trial_data(runner *r, const char *name, hia_error *
     return &r->data[d];
 }
 
-static void trial_dir(const runner *r, long long id, char *buf, size_t size)
+/* models/<experiment>/<id>; the caller frees it. */
+static char *trial_dir(const runner *r, long long id)
 {
-    snprintf(buf, size, "%s/%lld", r->models, id);
+    return xstrfmt("%s/%lld", r->models, id);
 }
 
 static int restore_checkpoint(void *ctx, struct network *net, train_result *res, int max_epochs,
@@ -306,15 +298,14 @@ static int pick_gpu(const runner *r)
 
 /* The trial's process: trains, checkpoints after each epoch, reports through fd. Never
    returns. */
-static void run_child(runner *r, const store_claimed *c, const dataset_splits *data,
+static void run_child(const runner *r, const store_claimed *c, const dataset_splits *data,
                       const char *cfg_text, const netgen_params *np, const char *dir, int gpu,
                       int fd)
 {
-    char path[4400];
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
-    snprintf(path, sizeof(path), "%s/log.txt", dir);
+    char *path = xstrfmt("%s/log.txt", dir);
     int log = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (log >= 0) {
         dup2(log, STDERR_FILENO);
@@ -322,7 +313,8 @@ static void run_child(runner *r, const store_claimed *c, const dataset_splits *d
     }
     fprintf(stderr, "hia: trial %lld (%s #%ld), attempt %d\n", c->id, c->dataset, c->number,
             c->attempts);
-    snprintf(path, sizeof(path), "%s/checkpoint", dir);
+    free(path);
+    path = xstrfmt("%s/checkpoint", dir); /* the process ends in _exit: never freed */
     train_hooks hooks = {restore_checkpoint, save_checkpoint, path};
     train_options o = {.seed = c->seed, .trial = (uint64_t)c->id, .threads = r->threads,
                        .use_gpu = gpu >= 0, .gpu = gpu, .progress = stderr, .hooks = &hooks,
@@ -357,52 +349,38 @@ static void run_child(runner *r, const store_claimed *c, const dataset_splits *d
 
 static void report(runner *r, const child *k, const char *what);
 
-/* Starts a claimed trial's process: 0, or 1 when this trial cannot be built (recorded as
-   failed for good: its configuration will never make a valid network), or -1. */
-static int start_trial(runner *r, const store_claimed *c, hia_error *err)
+/* The trial's folder, with its net.cfg written; the caller frees the folder's path. */
+static char *trial_files(const runner *r, long long id, const char *cfg_text, hia_error *err)
 {
-    char dir[4200], path[4300];
-    char *cfg_text = NULL;
-    netgen_params np;
-    const dataset_splits *data = trial_data(r, c->dataset, err);
-    if (!data)
-        return -1;
-    if (trial_network(r, c->id, data, &cfg_text, &np, err)) {
-        hia_error local;
-        if (err->status != HIA_EUSER)
-            return -1;
-        if (store_fail(r->db, c->id, r->worker, err->msg, 1, &local)) {
-            *err = local;
-            return -1;
-        }
-        child k = {.claim = *c};
-        report(r, &k, err->msg);
-        return 1;
+    char *dir = trial_dir(r, id), *path = xstrfmt("%s/net.cfg", dir);
+    int rc = io_make_dirs(dir, err) || io_write_file(path, cfg_text, strlen(cfg_text), err);
+    free(path);
+    if (rc) {
+        free(dir);
+        return NULL;
     }
-    trial_dir(r, c->id, dir, sizeof(dir));
-    snprintf(path, sizeof(path), "%s/net.cfg", dir);
-    if (io_make_dirs(dir, err) || io_write_file(path, cfg_text, strlen(cfg_text), err)) {
-        free(cfg_text);
-        return -1;
-    }
+    return dir;
+}
+
+/* Forks the trial's process and keeps track of it. */
+static int fork_trial(runner *r, const store_claimed *c, const dataset_splits *data,
+                      const char *cfg_text, const netgen_params *np, const char *dir,
+                      hia_error *err)
+{
     int fds[2], gpu = pick_gpu(r);
-    if (pipe(fds) != 0) {
-        free(cfg_text);
+    if (pipe(fds) != 0)
         return hia_fail(err, HIA_EINTERNAL, "pipe: %s", strerror(errno));
-    }
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
-        free(cfg_text);
         close(fds[0]);
         close(fds[1]);
         return hia_fail(err, HIA_EINTERNAL, "fork: %s", strerror(errno));
     }
     if (pid == 0) {
         close(fds[0]);
-        run_child(r, c, data, cfg_text, &np, dir, gpu, fds[1]);
+        run_child(r, c, data, cfg_text, np, dir, gpu, fds[1]);
     }
-    free(cfg_text);
     close(fds[1]);
     child *k = &r->kids[r->running++];
     *k = (child){.pid = pid, .fd = fds[0], .claim = *c, .started = clock_monotonic(),
@@ -410,15 +388,46 @@ static int start_trial(runner *r, const store_claimed *c, hia_error *err)
     return 0;
 }
 
+/* Starts a claimed trial's process: 0, or 1 when this trial cannot be built (recorded as
+   failed for good: its configuration will never make a valid network), or -1. */
+static int start_trial(runner *r, const store_claimed *c, hia_error *err)
+{
+    char *cfg_text = NULL;
+    netgen_params np;
+    const dataset_splits *data = trial_data(r, c->dataset, err);
+    if (!data)
+        return -1;
+    hia_error built = {0}; /* its own: the decision below reads this failure's status only */
+    if (trial_network(r, c->id, data, &cfg_text, &np, &built)) {
+        if (built.status != HIA_EUSER) {
+            *err = built;
+            if (!err->status)
+                err->status = HIA_EINTERNAL;
+            return -1;
+        }
+        if (store_fail(r->db, c->id, r->worker, built.msg, 1, err))
+            return -1;
+        child k = {.claim = *c};
+        report(r, &k, built.msg);
+        return 1;
+    }
+    char *dir = trial_files(r, c->id, cfg_text, err);
+    int rc = dir ? fork_trial(r, c, data, cfg_text, &np, dir, err) : -1;
+    free(dir);
+    free(cfg_text);
+    return rc;
+}
+
 /* ---- ending trials ----------------------------------------------------------------------- */
 
 static void last_log_line(const runner *r, long long id, char *buf, size_t size)
 {
-    char path[4300], line[512];
-    trial_dir(r, id, path, sizeof(path));
-    strncat(path, "/log.txt", sizeof(path) - strlen(path) - 1);
+    char line[512];
+    char *dir = trial_dir(r, id), *path = xstrfmt("%s/log.txt", dir);
     buf[0] = 0;
     FILE *f = fopen(path, "r");
+    free(path);
+    free(dir);
     if (!f)
         return;
     while (fgets(line, sizeof(line), f))
@@ -430,11 +439,11 @@ static void last_log_line(const runner *r, long long id, char *buf, size_t size)
 
 static void remove_tree(const char *dir)
 {
-    char path[4400];
     const char *names[] = {"checkpoint", "checkpoint.tmp", "net.cfg", "log.txt"};
     for (int i = 0; i < 4; i++) {
-        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+        char *path = xstrfmt("%s/%s", dir, names[i]);
         unlink(path);
+        free(path);
     }
     rmdir(dir);
 }
@@ -466,9 +475,7 @@ static int finish_ok(runner *r, child *k, hia_error *err)
     if (w.epochs < 0 || k->len != sizeof(w) + sizeof(train_epoch) * (size_t)w.epochs)
         return hia_fail(err, HIA_EINTERNAL, "trial %lld sent a malformed result", k->claim.id);
     train_epoch *h = (train_epoch *)(k->buf + sizeof(w));
-    store_epoch *epochs = calloc((size_t)(w.epochs ? w.epochs : 1), sizeof(*epochs));
-    if (!epochs)
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    store_epoch *epochs = xcalloc((size_t)w.epochs, sizeof(*epochs));
     for (int e = 0; e < w.epochs; e++)
         epochs[e] = (store_epoch){h[e].loss, h[e].val_accuracy, h[e].seconds,
                                   h[e].images_per_second};
@@ -482,10 +489,12 @@ static int finish_ok(runner *r, child *k, hia_error *err)
     free(epochs);
     if (rc)
         return -1;
-    char dir[4200], what[512];
-    trial_dir(r, k->claim.id, dir, sizeof(dir));
-    if (strcmp(r->cfg->keep, "none") == 0)
+    char what[512];
+    if (strcmp(r->cfg->keep, "none") == 0) {
+        char *dir = trial_dir(r, k->claim.id);
         remove_tree(dir);
+        free(dir);
+    }
     snprintf(what, sizeof(what), "%s, val %.4f, test %.4f, %d epochs%s, %.0f img/s, %.1f s",
              w.status, w.val_accuracy, w.test_accuracy, w.epochs,
              w.resumed_from ? " (resumed)" : "", w.images_per_second,
@@ -546,12 +555,8 @@ static int service_children(runner *r, int timeout_ms, hia_error *err)
         if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
             continue;
         if (k->len == k->cap) {
-            size_t cap = k->cap ? k->cap * 2 : 4096;
-            unsigned char *grown = realloc(k->buf, cap);
-            if (!grown)
-                return hia_fail(err, HIA_EINTERNAL, "out of memory");
-            k->buf = grown;
-            k->cap = cap;
+            k->cap = k->cap ? k->cap * 2 : 4096;
+            k->buf = xrealloc(k->buf, k->cap);
         }
         ssize_t got = read(k->fd, k->buf + k->len, k->cap - k->len);
         if (got > 0) {
@@ -663,12 +668,13 @@ static void runner_free(runner *r)
             dataset_splits_free(&r->data[d]);
     free(r->data);
     free(r->loaded);
+    free(r->models);
+    free(r->path);
     store_close(r->db);
 }
 
 static int runner_init(runner *r, const config *c, const runner_options *o, hia_error *err)
 {
-    char path[4096];
     memset(r, 0, sizeof(*r));
     r->cfg = c;
     r->o = o;
@@ -681,25 +687,19 @@ static int runner_init(runner *r, const config *c, const runner_options *o, hia_
     snprintf(r->worker, sizeof(r->worker), "%s:%ld", r->host, (long)getpid());
     if ((r->gpus = gpu_devices(c->device, &r->fixed_gpu, err)) < 0)
         return hia_wrap(err, "%s", c->path);
-    snprintf(r->models, sizeof(r->models), "%s/%s", o->models_dir ? o->models_dir : "models",
-             c->experiment);
-    if (o->store_path)
-        snprintf(path, sizeof(path), "%s", o->store_path);
-    else
-        runner_store_path(c, path, sizeof(path));
-    char *slash = strrchr(path, '/');
+    r->models = xstrfmt("%s/%s", o->models_dir ? o->models_dir : "models", c->experiment);
+    r->path = runner_store_path(c, o->store_path);
+    char *slash = strrchr(r->path, '/');
     if (slash) {
         *slash = 0;
-        int rc = io_make_dirs(path, err);
+        int rc = io_make_dirs(r->path, err);
         *slash = '/';
         if (rc)
             return -1;
     }
-    r->data = calloc((size_t)c->n_datasets, sizeof(*r->data));
-    r->loaded = calloc((size_t)c->n_datasets, sizeof(*r->loaded));
-    if (!r->data || !r->loaded)
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
-    if (io_make_dirs(r->models, err) || store_open(path, &r->db, err) ||
+    r->data = xcalloc((size_t)c->n_datasets, sizeof(*r->data));
+    r->loaded = xcalloc((size_t)c->n_datasets, sizeof(*r->loaded));
+    if (io_make_dirs(r->models, err) || store_open(r->path, &r->db, err) ||
         record_settings(r, err) || plan_experiment(r, err) ||
         store_reclaim_dead(r->db, r->host, pid_alive, err))
         return -1;

@@ -11,6 +11,9 @@
 #include "sweep/config.h"
 #include "base/error.h"
 
+/* The most trials at once (-j). */
+#define RUNNER_MAX_JOBS 64
+
 typedef struct runner_options {
     int jobs;               /* trials at once */
     const char *store_path; /* default results/<experiment>.sqlite */
@@ -22,8 +25,8 @@ typedef struct runner_options {
     int retry_failed;       /* trials failed for good go back to pending first */
 } runner_options;
 
-/* Default store path of an experiment: results/<experiment>.sqlite. */
-void runner_store_path(const config *c, char *buf, size_t size);
+/* The store of an experiment: given, else results/<experiment>.sqlite; the caller frees it. */
+char *runner_store_path(const config *c, const char *given);
 
 /* Runs (or continues) the experiment; 0 when every trial has ended well, the signal's number
    when SIGINT or SIGTERM stopped it (run again to continue), -1 on error: HIA_EENV when the

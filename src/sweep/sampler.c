@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "base/rng.h"
 
 /* Tries before an experiment is declared larger than its space. */
@@ -31,8 +32,9 @@ static int design(const char *kind, uint64_t seed, long n, int dims, double *u, 
                             "space has %d", dims);
         gsl_qrng *q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)dims);
         double shift[40], x[40];
-        if (!q)
-            return hia_fail(err, HIA_EINTERNAL, "out of memory");
+        if (!q) /* only when GSL's error handler is off: it aborts by default */
+            return hia_fail(err, HIA_EINTERNAL, "sampler sobol: GSL made no %d-dimensional "
+                            "generator", dims);
         for (int d = 0; d < dims; d++)
             shift[d] = rng_uniform(&r);
         for (long k = 0; k < n; k++) {
@@ -46,9 +48,7 @@ static int design(const char *kind, uint64_t seed, long n, int dims, double *u, 
         return 0;
     }
     if (strcmp(kind, "lhs") == 0) {
-        int *perm = malloc(sizeof(int) * (size_t)n);
-        if (!perm)
-            return hia_fail(err, HIA_EINTERNAL, "out of memory");
+        int *perm = xmalloc(sizeof(int) * (size_t)n);
         for (int d = 0; d < dims; d++) {
             for (long k = 0; k < n; k++)
                 perm[k] = (int)k;
@@ -74,23 +74,16 @@ int sampler_plan(const space *s, const char *kind, uint64_t seed, long n, space_
                  hia_error *err)
 {
     int dims = space_dimensions(s);
-    double *u = malloc(sizeof(double) * (size_t)(n * (dims ? dims : 1)));
-    uint64_t *hashes = malloc(sizeof(uint64_t) * (size_t)n);
+    double *u = xmalloc(sizeof(double) * (size_t)(n * (dims ? dims : 1)));
+    uint64_t *hashes = xmalloc(sizeof(uint64_t) * (size_t)n);
     int rc = -1;
     long made = 0;
-    if (!u || !hashes) {
-        hia_fail(err, HIA_EINTERNAL, "out of memory");
-        goto done;
-    }
     if (design(kind, seed, n, dims, u, err))
         goto done;
     for (long k = 0; k < n; k++, made++) {
         double *point = u + k * dims;
         for (int attempt = 1;; attempt++) {
-            if (space_config_init(&out[k], s)) {
-                hia_fail(err, HIA_EINTERNAL, "out of memory");
-                goto done;
-            }
+            space_config_init(&out[k], s);
             if (space_from_point(s, &out[k], point, err)) {
                 space_config_free(&out[k]);
                 goto done;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "base/num.h"
 #include "base/yamldoc.h"
 
@@ -82,19 +83,15 @@ int space_add(space *s, const space_param *p, hia_error *err)
 {
     if (check_param(s, p, err))
         return -1;
-    space_param *grown = realloc(s->params, (size_t)(s->n + 1) * sizeof(*grown));
-    if (!grown)
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
-    s->params = grown;
+    s->params = xreallocarray(s->params, (size_t)(s->n + 1), sizeof(*s->params));
     s->params[s->n++] = *p;
     return 0;
 }
 
-int space_config_init(space_config *c, const space *s)
+void space_config_init(space_config *c, const space *s)
 {
     c->n = s->n;
-    c->values = calloc((size_t)(s->n ? s->n : 1), sizeof(*c->values));
-    return c->values ? 0 : -1;
+    c->values = xcalloc((size_t)s->n, sizeof(*c->values));
 }
 
 void space_config_free(space_config *c)
@@ -176,9 +173,7 @@ int space_from_point(const space *s, space_config *c, const double *u, hia_error
 int space_sample_missing(const space *s, space_config *c, rng *r, hia_error *err)
 {
     int dims = space_dimensions(s);
-    double *u = malloc(sizeof(double) * (size_t)(dims ? dims : 1));
-    if (!u)
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    double *u = xmalloc(sizeof(double) * (size_t)(dims ? dims : 1));
     for (int d = 0; d < dims; d++)
         u[d] = rng_uniform(r);
     int rc = space_from_point(s, c, u, err);
@@ -252,9 +247,7 @@ int space_set(const space *s, space_config *c, const char *assignment, hia_error
         return hia_fail(err, HIA_EUSER, "unknown hyperparameter '%s' (the space has: %s)", name,
                         known);
     }
-    char *values = strdup(eq + 1);
-    if (!values)
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    char *values = xstrdup(eq + 1);
     space_value v = {0};
     int rc = 0;
     char *save = NULL;

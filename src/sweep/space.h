@@ -46,7 +46,7 @@ void space_free(space *s);
 int space_add(space *s, const space_param *p, hia_error *err);
 const space_param *space_find(const space *s, const char *name, int *index);
 
-int space_config_init(space_config *c, const space *s);
+void space_config_init(space_config *c, const space *s);
 void space_config_free(space_config *c);
 /* Number of layers of a configuration (value of conv_layers), or -1 when not set yet. */
 int space_config_layers(const space *s, const space_config *c);

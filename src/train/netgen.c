@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
+
 const char *const netgen_names[] = {"conv_layers", "filters", "kernel_size", "activation",
                                     "batch_norm", "dense_units", "dropout", "optimizer",
                                     "learning_rate", "batch_size", "epochs", NULL};
@@ -112,12 +114,7 @@ static void put(text *t, const char *fmt, ...)
     }
     if (t->len + (size_t)need + 1 > t->cap) {
         size_t cap = (t->cap + (size_t)need + 1) * 2;
-        char *grown = realloc(t->buf, cap);
-        if (!grown) {
-            t->failed = 1;
-            return;
-        }
-        t->buf = grown;
+        t->buf = xrealloc(t->buf, cap);
         t->cap = cap;
     }
     va_start(ap, fmt);
@@ -172,7 +169,7 @@ int netgen_cfg(const netgen_params *p, const netgen_input *in, const config_netw
     put(&t, "[connected]\noutput=%d\nactivation=linear\n\n[softmax]\ngroups=1\n", in->classes);
     if (t.failed) {
         free(t.buf);
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+        return hia_fail(err, HIA_EINTERNAL, "cannot format the network's cfg text");
     }
     if (params > NETGEN_MAX_PARAMS) {
         free(t.buf);

@@ -1,8 +1,8 @@
 /* One trial: Darknet seeded, hia's epoch loop, evaluation, divergence. */
 #include "train/train.h"
 
-#include <darknet.h>
 #include <cblas.h>
+#include <darknet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -13,10 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/alloc.h"
 #include "base/clock.h"
-#include "train/gpu.h"
 #include "base/io.h"
 #include "base/rng.h"
+#include "train/gpu.h"
 
 /* Darknet reports fatal errors through a handler; hia's jumps back to train_run. */
 static jmp_buf darknet_fail;
@@ -115,9 +116,7 @@ static int predicted_class(const float *out, int classes, int constant)
 static int majority_class(const dataset_images *train)
 {
     int best = 0;
-    long *count = calloc((size_t)train->classes, sizeof(long));
-    if (!count)
-        return 0;
+    long *count = xcalloc((size_t)train->classes, sizeof(long));
     for (int i = 0; i < train->n; i++)
         count[train->labels[i]]++;
     for (int k = 1; k < train->classes; k++)
@@ -131,13 +130,8 @@ static int majority_class(const dataset_images *train)
 static double accuracy(network *net, const dataset_images *d, int constant)
 {
     int batch = net->batch, correct = 0;
-    int *order = malloc(sizeof(int) * (size_t)batch);
-    float *in = calloc((size_t)batch * (size_t)net->inputs, sizeof(float));
-    if (!order || !in) {
-        free(order);
-        free(in);
-        return NAN;
-    }
+    int *order = xmalloc(sizeof(int) * (size_t)batch);
+    float *in = xcalloc((size_t)batch * (size_t)net->inputs, sizeof(float));
     for (int start = 0; start < d->n; start += batch) {
         int k = d->n - start < batch ? d->n - start : batch;
         for (int i = 0; i < k; i++)
@@ -179,14 +173,11 @@ static void reestimate_batchnorm(network *net, const dataset_images *train)
     int batch = net->batch;
     int images = train->n < TRAIN_BN_IMAGES ? train->n : TRAIN_BN_IMAGES;
     int batches = images / batch ? images / batch : 1;
-    int *order = malloc(sizeof(int) * (size_t)batch);
-    float **sums = calloc((size_t)net->n, sizeof(float *));
-    if (!order || !sums)
-        goto done;
+    int *order = xmalloc(sizeof(int) * (size_t)batch);
+    float **sums = xcalloc((size_t)net->n, sizeof(float *));
     for (int i = 0; i < net->n; i++)
-        if (has_batchnorm(&net->layers[i]) &&
-            !(sums[i] = calloc(2 * (size_t)bn_size(&net->layers[i]), sizeof(float))))
-            goto done;
+        if (has_batchnorm(&net->layers[i]))
+            sums[i] = xcalloc(2 * (size_t)bn_size(&net->layers[i]), sizeof(float));
     for (int b = 0; b < batches; b++) {
         int k = train->n - b * batch < batch ? train->n - b * batch : batch;
         for (int i = 0; i < k; i++)
@@ -215,9 +206,8 @@ static void reestimate_batchnorm(network *net, const dataset_images *train)
         }
     }
     gpu_push_rolling_stats(net);
-done:
     net->train = 0;
-    for (int i = 0; sums && i < net->n; i++)
+    for (int i = 0; i < net->n; i++)
         free(sums[i]);
     free(sums);
     free(order);
@@ -327,12 +317,8 @@ static void diverge(train_result *r, const char *fmt, ...)
 static int train_epochs(network *net, const netgen_params *p, const dataset_splits *data,
                         const train_options *o, train_result *r, hia_error *err)
 {
-    int *order = malloc(sizeof(int) * (size_t)data->train.n);
-    r->history = calloc((size_t)p->epochs, sizeof(train_epoch));
-    if (!order || !r->history) {
-        free(order);
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
-    }
+    int *order = xmalloc(sizeof(int) * (size_t)data->train.n);
+    r->history = xcalloc((size_t)p->epochs, sizeof(train_epoch));
     const train_hooks *hooks = o->hooks;
     int constant = majority_class(&data->train), diverged = 0;
     snprintf(r->status, sizeof(r->status), "done");

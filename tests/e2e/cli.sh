@@ -12,11 +12,19 @@ expect() { # expect STATUS FRAGMENT COMMAND...: exit status and a fragment of st
     [ "$got" = "$want" ] || fail "$*: exit status $got, expected $want ($(cat "$WORK/err"))"
     grep -qF -- "$frag" "$WORK/err" || fail "$*: stderr lacks '$frag': $(cat "$WORK/err")"
 }
-# every command is listed by --help, and each answers its own --help with its usage
-for c in run status export analyze report train netgen datasets; do
+# every command of the table is listed by --help, and each answers its own --help with its
+# usage and every option it declares
+commands=$("$HIA" --list-commands)
+[ "$(echo "$commands" | wc -l)" -ge 8 ] || fail "--list-commands: $commands"
+for c in $commands; do
     "$HIA" --help | grep -q "^  $c " || fail "--help does not list $c"
-    "$HIA" $c --help | grep -q "^usage: hia $c" || fail "hia $c --help"
+    "$HIA" $c --help > "$WORK/help"
+    grep -q "^usage: hia $c" "$WORK/help" || fail "hia $c --help"
+    for o in $("$HIA" $c --list-options); do
+        grep -q -- "^  $o\( \|$\)" "$WORK/help" || fail "hia $c --help lacks $o"
+    done
 done
+[ "$("$HIA" train --list-options | wc -l)" -ge 7 ] || fail "train --list-options"
 "$HIA" --help | grep -q "^Exit status" || fail "--help does not document the exit statuses"
 "$HIA" train --help | grep -q -- "--set" || fail "train --help"
 "$HIA" netgen --help | grep -q "cfg" || fail "netgen --help"
@@ -33,6 +41,10 @@ expect 1 "'filters' has 2 values but conv_layers is 3" "$HIA" netgen "$WORK/c.ya
     --set conv_layers=3 --set filters=8,16
 expect 1 "unknown option --thread" "$HIA" train "$WORK/c.yaml" --thread 2
 expect 1 "--threads 0" "$HIA" train "$WORK/c.yaml" --threads 0
+expect 1 "--threads x: expected a whole number" "$HIA" train "$WORK/c.yaml" --threads=x
+expect 1 "-j needs a value" "$HIA" run "$WORK/c.yaml" -j
+expect 1 "unexpected argument 'extra'" "$HIA" run "$WORK/c.yaml" extra
+expect 1 "--format xml: expected csv or json" "$HIA" export x.sqlite --format xml
 expect 1 "lists no such dataset" "$HIA" train "$WORK/c.yaml" --dataset mnist
 sed 's/kernel_size:   {type: categorical, choices: \[3, 5\], per_layer: true}/kernel_size: 4/' \
     "$WORK/c.yaml" > "$WORK/even.yaml"

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
+#include "base/alloc.h"
+
 static const format_info formats[] = {
     {"idx", 2, 2, "images and labels IDX files", format_load_idx},
     {"cifar10", 1, 64, "one or more CIFAR-10 binary batches", format_load_cifar10},
@@ -44,10 +46,13 @@ int format_alloc(dataset_images *out, long n, int width, int height, int channel
     out->width = width;
     out->height = height;
     out->channels = channels;
+    /* Not xmalloc: n and the image size may come from a file's header (an image folder's first
+       image), unchecked against what the files hold, so a failure is the input's fault. */
     out->pixels = malloc(image * (size_t)(n ? n : 1));
     out->labels = malloc(sizeof(uint16_t) * (size_t)(n ? n : 1));
     if (!out->pixels || !out->labels)
-        return hia_fail(err, HIA_EINTERNAL, "out of memory for %ld images of %s", n, path);
+        return hia_fail(err, HIA_EINTERNAL, "%s: %ld images of %dx%dx%d, more than memory allows",
+                        path, n, width, height, channels);
     return 0;
 }
 
@@ -123,11 +128,10 @@ unsigned char *format_read_file(const char *path, size_t *len, hia_error *err)
         hia_fail(err, HIA_EUSER, "%s: %s", path, size ? "larger than 1 GiB" : "empty file");
         return NULL;
     }
-    unsigned char *buf = malloc((size_t)size);
+    unsigned char *buf = xmalloc((size_t)size);
     FILE *f = fopen(path, "rb");
-    if (!buf || !f || fread(buf, 1, (size_t)size, f) != (size_t)size) {
-        hia_fail(err, buf ? HIA_EUSER : HIA_EINTERNAL, "%s: cannot read: %s", path,
-                 buf ? strerror(errno ? errno : EIO) : "out of memory");
+    if (!f || fread(buf, 1, (size_t)size, f) != (size_t)size) {
+        hia_fail(err, HIA_EUSER, "%s: cannot read: %s", path, strerror(errno ? errno : EIO));
         free(buf);
         buf = NULL;
     }
@@ -144,14 +148,8 @@ int format_read_alloc(format_file f, const char *path, uint8_t **buf, size_t n, 
     *buf = NULL;
     while (done < n || !*buf) {
         size_t k = n - done < step ? n - done : step;
-        uint8_t *p = realloc(*buf, done + k + 1);
-        if (!p) {
-            free(*buf);
-            *buf = NULL;
-            return hia_fail(err, HIA_EINTERNAL, "out of memory reading %s", path);
-        }
-        *buf = p;
-        if (format_read(f, path, p + done, k, offset + done, what, err)) {
+        *buf = xrealloc(*buf, done + k + 1); /* at most a step more than has arrived */
+        if (format_read(f, path, *buf + done, k, offset + done, what, err)) {
             free(*buf);
             *buf = NULL;
             return -1;

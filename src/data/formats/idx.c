@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
+
 static uint32_t be32(const unsigned char *b)
 {
     return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
@@ -71,16 +73,10 @@ static int load_images(const format_request *req, const char *path, dataset_imag
     out->width = w;
     out->height = h;
     out->channels = 1;
-    if (!(out->labels = malloc(sizeof(uint16_t) * sz[0]))) {
-        format_abandon(f);
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
-    }
+    /* sz[0] images of at least a byte have been read: the labels fit what the file holds */
+    out->labels = xmalloc(sizeof(uint16_t) * sz[0]);
     if (req->transpose) {
-        uint8_t *tmp = malloc((size_t)h * w);
-        if (!tmp) {
-            format_abandon(f);
-            return hia_fail(err, HIA_EINTERNAL, "out of memory");
-        }
+        uint8_t *tmp = xmalloc((size_t)h * w);
         for (uint32_t i = 0; i < sz[0]; i++)
             transpose(out->pixels + (size_t)i * h * w, h, w, tmp);
         free(tmp);
@@ -101,10 +97,7 @@ static int load_labels(const format_request *req, const char *path, dataset_imag
         hia_fail(err, HIA_EUSER, "%s: %u labels for %d images", path, n, out->n);
         goto done;
     }
-    if (!(raw = malloc(n ? n : 1))) {
-        hia_fail(err, HIA_EINTERNAL, "out of memory");
-        goto done;
-    }
+    raw = xmalloc(n ? n : 1); /* n is the count of images already read */
     if (format_read(f, path, raw, n, 8, "labels", err))
         goto done;
     for (uint32_t i = 0; i < n; i++) {

@@ -15,6 +15,8 @@
 #include <stb_image.h>
 #include <stb_image_resize.h>
 
+#include "base/alloc.h"
+
 typedef struct name_list {
     char **items;
     int n, cap;
@@ -28,17 +30,14 @@ static void names_free(name_list *l)
     memset(l, 0, sizeof(*l));
 }
 
-static int names_add(name_list *l, const char *s)
+static void names_add(name_list *l, const char *s)
 {
     if (l->n == l->cap) {
         int cap = l->cap ? 2 * l->cap : 16;
-        char **p = realloc(l->items, sizeof(char *) * (size_t)cap);
-        if (!p)
-            return -1;
-        l->items = p;
+        l->items = xrealloc(l->items, sizeof(char *) * (size_t)cap);
         l->cap = cap;
     }
-    return (l->items[l->n] = strdup(s)) ? (l->n++, 0) : -1;
+    l->items[l->n++] = xstrdup(s);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -74,10 +73,7 @@ static int list_dir(const char *dir, int want_dirs, name_list *out, hia_error *e
             stat(path, &st) != 0)
             continue; /* a dangling link is no image */
         if (want_dirs ? S_ISDIR(st.st_mode) : (S_ISREG(st.st_mode) && is_image(e->d_name)))
-            if (names_add(out, e->d_name)) {
-                closedir(d);
-                return hia_fail(err, HIA_EINTERNAL, "out of memory");
-            }
+            names_add(out, e->d_name);
     }
     closedir(d);
     qsort(out->items + first, (size_t)(out->n - first), sizeof(char *), cmp_str);
@@ -111,8 +107,7 @@ static int find_classes(const format_request *req, name_list *classes, hia_error
         if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
             return hia_fail(err, HIA_EUSER, "%s: missing: the folder of class '%s'", path,
                             req->class_names[k]);
-        if (names_add(classes, req->class_names[k]))
-            return hia_fail(err, HIA_EINTERNAL, "out of memory");
+        names_add(classes, req->class_names[k]);
     }
     return 0;
 }
@@ -140,8 +135,8 @@ static int load_image(const format_request *req, const char *path, dataset_image
             return hia_fail(err, HIA_EUSER, "%s: %dx%d, but the first image is %dx%d (a "
                             "descriptor's shape resizes them all)", path, w, h, ow, oh);
         }
-        src = malloc((size_t)ow * oh * c);
-        if (!src || !stbir_resize_uint8(px, w, h, 0, src, ow, oh, 0, c)) {
+        src = xmalloc((size_t)ow * oh * c);
+        if (!stbir_resize_uint8(px, w, h, 0, src, ow, oh, 0, c)) {
             free(src);
             stbi_image_free(px);
             return hia_fail(err, HIA_EINTERNAL, "%s: resizing failed", path);
@@ -224,10 +219,10 @@ int format_load_imagefolder(const format_request *req, dataset_images *out, hia_
     if (!rc && classes.n > 65535)
         rc = hia_fail(err, HIA_EUSER, "%s: %d class folders (at most 65535)", req->files[0],
                       classes.n);
-    if (!rc && !(first_of = malloc(sizeof(int) * (size_t)(classes.n + 1))))
-        rc = hia_fail(err, HIA_EINTERNAL, "out of memory");
-    if (!rc)
+    if (!rc) {
+        first_of = xmalloc(sizeof(int) * (size_t)(classes.n + 1));
         rc = load_all(req, &classes, &files, first_of, out, err);
+    }
     if (!rc) { /* the class names travel with the images */
         out->names = classes.items;
         classes.items = NULL;

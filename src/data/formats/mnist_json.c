@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
+
 enum { SIDE = 28, IMAGE = SIDE * SIDE };
 
 typedef struct json_in {
@@ -78,10 +80,7 @@ static int parse(json_in *j, uint8_t **px, size_t *count, hia_error *err)
         for (;;) {
             if (*count == cap) {
                 cap = cap ? 2 * cap : 1 << 16;
-                uint8_t *p = realloc(*px, cap);
-                if (!p)
-                    return hia_fail(err, HIA_EINTERNAL, "out of memory");
-                *px = p;
+                *px = xrealloc(*px, cap);
             }
             if (number(j, *px + *count, err))
                 return -1;
@@ -130,22 +129,15 @@ static int load_digit(const char *path, uint8_t **px, size_t *images, hia_error 
 }
 
 /* Appends images [lo, hi) of one digit to out, growing its arrays. */
-static int append(dataset_images *out, const uint8_t *px, size_t lo, size_t hi, int digit)
+static void append(dataset_images *out, const uint8_t *px, size_t lo, size_t hi, int digit)
 {
     size_t n = (size_t)out->n + (hi - lo);
-    uint8_t *p = realloc(out->pixels, n * IMAGE + 1);
-    if (!p)
-        return -1;
-    out->pixels = p;
-    uint16_t *l = realloc(out->labels, n * sizeof(uint16_t) + 1);
-    if (!l)
-        return -1;
-    out->labels = l;
+    out->pixels = xrealloc(out->pixels, n * IMAGE + 1);
+    out->labels = xrealloc(out->labels, n * sizeof(uint16_t) + 1);
     memcpy(out->pixels + (size_t)out->n * IMAGE, px + lo * IMAGE, (hi - lo) * IMAGE);
     for (size_t i = (size_t)out->n; i < n; i++)
         out->labels[i] = (uint16_t)digit;
     out->n = (int)n;
-    return 0;
 }
 
 int format_load_mnist_json(const format_request *req, dataset_images *out, hia_error *err)
@@ -169,10 +161,8 @@ int format_load_mnist_json(const format_request *req, dataset_images *out, hia_e
             return hia_fail(err, HIA_EUSER, "%s: no images of the digit %d", path, d);
         }
         size_t lo = (size_t)floor(from * (double)images), hi = (size_t)floor(to * (double)images);
-        int rc = append(out, px, lo, hi, d);
+        append(out, px, lo, hi, d);
         free(px);
-        if (rc)
-            return hia_fail(err, HIA_EINTERNAL, "out of memory");
     }
     return 0;
 }

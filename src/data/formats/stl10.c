@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/alloc.h"
+
 enum { STL_SIDE = 96, STL_PLANE = STL_SIDE * STL_SIDE, STL_IMAGE = 3 * STL_PLANE };
 
 static int load_labels(const format_request *req, const char *path, dataset_images *out,
@@ -15,9 +17,7 @@ static int load_labels(const format_request *req, const char *path, dataset_imag
         return -1;
     if (size != out->n)
         return hia_fail(err, HIA_EUSER, "%s: %lld labels for %d images", path, size, out->n);
-    unsigned char *raw = malloc((size_t)(size ? size : 1));
-    if (!raw)
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    unsigned char *raw = xmalloc((size_t)(size ? size : 1));
     format_file f = format_open(path, err);
     int rc = f ? format_read(f, path, raw, (size_t)size, 0, "labels", err) : -1;
     for (long long i = 0; rc == 0 && i < size; i++) {
@@ -51,13 +51,9 @@ int format_load_stl10(const format_request *req, dataset_images *out, hia_error 
     if (format_alloc(out, (long)(size / STL_IMAGE), STL_SIDE, STL_SIDE, 3, path, err))
         return -1;
     format_file f = format_open(path, err);
-    uint8_t *tmp = malloc(STL_IMAGE);
-    if (!f || !tmp) {
-        free(tmp);
-        if (f)
-            format_abandon(f);
-        return f ? hia_fail(err, HIA_EINTERNAL, "out of memory") : -1;
-    }
+    if (!f)
+        return -1;
+    uint8_t *tmp = xmalloc(STL_IMAGE);
     for (int i = 0; i < out->n; i++) {
         if (format_read(f, path, tmp, STL_IMAGE, (size_t)i * STL_IMAGE, "image", err)) {
             free(tmp);

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "base/alloc.h"
+
 enum {
     MI_INT8 = 1, MI_UINT8 = 2, MI_INT16 = 3, MI_UINT16 = 4, MI_INT32 = 5, MI_UINT32 = 6,
     MI_SINGLE = 7, MI_DOUBLE = 9, MI_MATRIX = 14, MI_COMPRESSED = 15, MX_UINT8 = 9
@@ -176,9 +178,7 @@ static int read_x(mat_stream *s, const mat_tag *t, const int32_t *dims, int nd, 
     if (v->have_x)
         return hia_fail(err, HIA_EUSER, "%s: two variables named X", s->path);
     v->have_x = 1;
-    uint8_t *tmp = malloc(image);
-    if (!tmp)
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    uint8_t *tmp = xmalloc(image); /* one image: at most 4096 x 4096 x 3 bytes */
     /* grown as images arrive: a header may claim more than the file holds */
     size_t cap = 0;
     for (int i = 0; i < dims[3]; i++) {
@@ -186,10 +186,13 @@ static int read_x(mat_stream *s, const mat_tag *t, const int32_t *dims, int nd, 
             cap = cap ? 2 * cap : 1024;
             if (cap > (size_t)dims[3])
                 cap = (size_t)dims[3];
+            /* not xrealloc: the first step (1024 images) comes before any data, sized by the
+               header alone */
             uint8_t *p = realloc(v->out->pixels, cap * image);
             if (!p) {
                 free(tmp);
-                return hia_fail(err, HIA_EINTERNAL, "out of memory");
+                return hia_fail(err, HIA_EINTERNAL, "%s: X claims %d images of %dx%dx%d, more "
+                                "than memory allows", s->path, dims[3], w, h, c);
             }
             v->out->pixels = p;
         }
@@ -228,10 +231,7 @@ static int read_y(mat_stream *s, const mat_tag *t, const int32_t *dims, int nd,
         unsigned char b[8];
         if ((size_t)i == cap) { /* grown as labels arrive, like X */
             cap = cap ? 2 * cap : 4096;
-            uint16_t *p = realloc(v->labels, sizeof(uint16_t) * cap);
-            if (!p)
-                return hia_fail(err, HIA_EINTERNAL, "out of memory");
-            v->labels = p;
+            v->labels = xreallocarray(v->labels, cap, sizeof(uint16_t));
         }
         if (mat_read(s, b, (size_t)es, "y data", err))
             return -1;
@@ -309,8 +309,7 @@ static int read_element(FILE *f, const char *path, long long file_size, svhn_var
     if (at + 8 + (long long)size > file_size)
         return hia_fail(err, HIA_EUSER, "%s: truncated: the element at byte %lld claims %u "
                         "bytes, the file ends after %lld", path, at, size, file_size - at - 8);
-    if (!(s = calloc(1, sizeof(*s))))
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
+    s = xcalloc(1, sizeof(*s));
     *s = (mat_stream){.f = f, .path = path, .file_left = size, .at = at};
     int rc = 0;
     if (type == MI_COMPRESSED) {
@@ -384,10 +383,7 @@ int format_load_svhn(const format_request *req, dataset_images *out, hia_error *
         return hia_fail(err, HIA_EUSER, "%s: X holds %d images, y %ld labels", path, out->n,
                         v.n_labels);
     }
-    if (!(out->labels = malloc(sizeof(uint16_t) * (size_t)(out->n ? out->n : 1)))) {
-        free(v.labels);
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
-    }
+    out->labels = xmalloc(sizeof(uint16_t) * (size_t)(out->n ? out->n : 1));
     for (long i = 0; i < v.n_labels; i++)
         if (format_label(req, out, i, v.labels[i], path, "y", err)) {
             free(v.labels);

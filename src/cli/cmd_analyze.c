@@ -1,5 +1,5 @@
 /* The analyze command: ranking, stability and fANOVA printed as text or JSON. */
-#include "cli/analyze.h"
+#include "cli/commands.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -9,37 +9,21 @@
 #include "analysis/settings.h"
 #include "analysis/summary.h"
 #include "analysis/table.h"
+#include "base/alloc.h"
 #include "base/jsonw.h"
 #include "base/num.h"
+#include "base/strbuf.h"
+#include "cli/options.h"
 #include "store/store.h"
-#include "base/yamldoc.h"
 
-const char analyze_usage[] =
-    "usage: hia analyze STORE|TABLE.csv [options]\n"
-    "\n"
+static const command_help help = {
+    "hia analyze STORE|TABLE.csv [options]",
     "Ranks the hyperparameters by N-RReliefF importance, with 95% bootstrap intervals, checks\n"
     "the ranking's stability with the ICC across random subsamples of the trials, and\n"
     "cross-checks it with fANOVA (main effects and pairwise interactions of a random forest).\n"
     "On a CSV matrix (targets x raters, an optional first column of labels), --method icc\n"
-    "prints the six ICC forms.\n"
-    "\n"
-    "  --method M          nrrelieff | fanova | icc | all (default all)\n"
-    "  --target COL        test_accuracy (stores' default) | val_accuracy; for a CSV, default a\n"
-    "                      column named accuracy, else the last\n"
-    "  --dataset D         only dataset D's trials; --pooled: all datasets, each dataset's\n"
-    "                      accuracy as a z-score (default: pooled when a store has several)\n"
-    "  --layers            per-layer columns (filters_1, kernel_size_1, ...); by default a\n"
-    "                      per-layer hyperparameter is its mean over the net's layers\n"
-    "  --categorical a,b   CSV columns to treat as categorical (a non-numeric one always is)\n"
-    "  --log a,b           CSV columns on the log scale   --exclude a,b  CSV columns to ignore\n"
-    "  --neighbours K      (10)   --weighting equal|rank (rank)   --sigma S (2)\n"
-    "  --distance manhattan|euclidean (manhattan)   --ties weka|sorted (weka)\n"
-    "  --iterations all|M  instances sampled with Weka's generator (all)\n"
-    "  --bootstrap B       resamples for the intervals (50; 0: none)\n"
-    "  --subsamples K      (10)   --fraction F (0.5): the stability check\n"
-    "  --trees T (64)   --max-depth D (64)   --min-leaf L (1)   --max-features F (1.0)\n"
-    "  --no-bootstrap     fANOVA's forest on all rows   --cutoffs lo,hi  clamp leaf values\n"
-    "  --seed S            resamples and subsamples (1); --json  JSON instead of text\n";
+    "prints the six ICC forms. Options the store's analysis: block also sets win over it.\n",
+    NULL, "STORE or TABLE.csv", 1, 1};
 
 typedef struct analyze_args {
     const char *input, *method, *target, *dataset, *categorical, *log, *exclude;
@@ -49,147 +33,116 @@ typedef struct analyze_args {
     char settings[1024]; /* the analysis settings used and where each came from (a store) */
 } analyze_args;
 
-static int value_of(int argc, char **argv, int *i, const char **out, hia_error *err)
-{
-    if (*i + 1 >= argc)
-        return hia_fail(err, HIA_EUSER, "%s needs a value", argv[*i]);
-    *out = argv[++*i];
-    return 0;
-}
+/* An option the experiment's analysis: block may also set: its bit records that the command
+   line set it (and so wins). */
+#define OPT_SETTING(t, n, a, v, lo, hi, bit_, h)                                               \
+    {.type = t, .name = n, .arg = a, .value = v, .min = lo, .max = hi, .help = h,              \
+     .given = &args->given, .bit = bit_}
+#define OPT_SETTING_CHOICE(n, a, v, c, bit_, h)                                                \
+    {.type = OPTION_CHOICE, .name = n, .arg = a, .value = v, .choices = c, .help = h,          \
+     .given = &args->given, .bit = bit_}
 
-static int number_of(int argc, char **argv, int *i, double min, double max, double *out,
-                     hia_error *err)
-{
-    const char *v = NULL;
-    if (value_of(argc, argv, i, &v, err))
-        return -1;
-    if (parse_double(v, out) || *out < min || *out > max)
-        return hia_fail(err, HIA_EUSER, "%s %s: expected a number in [%g, %g]", argv[*i - 1], v,
-                        min, max);
-    return 0;
-}
+/* The values that take more than a range check. */
+typedef struct analyze_raw {
+    int method, no_bootstrap;
+    long seed;
+    const char *iterations, *cutoffs;
+} analyze_raw;
 
-static int choice_of(int argc, char **argv, int *i, const char *a, const char *b, int *is_b,
-                     hia_error *err)
-{
-    const char *v = NULL;
-    if (value_of(argc, argv, i, &v, err))
-        return -1;
-    if (strcmp(v, a) && strcmp(v, b))
-        return hia_fail(err, HIA_EUSER, "%s %s: expected %s or %s", argv[*i - 1], v, a, b);
-    *is_b = strcmp(v, b) == 0;
-    return 0;
-}
+static const char *const methods[] = {"nrrelieff", "fanova", "icc", "all", NULL};
 
-static int parse(int argc, char **argv, analyze_args *a, hia_error *err)
+static int finish_args(analyze_args *a, const analyze_raw *raw, hia_error *err)
 {
-    memset(a, 0, sizeof(*a));
-    a->method = "all";
-    a->o = summary_defaults();
-    for (int i = 0; i < argc; i++) {
-        const char *s = argv[i], *v = NULL;
-        double x;
-        int rc = 0;
-        if (!strcmp(s, "--method")) {
-            rc = value_of(argc, argv, &i, &a->method, err);
-            if (!rc && strcmp(a->method, "nrrelieff") && strcmp(a->method, "icc") &&
-                strcmp(a->method, "fanova") && strcmp(a->method, "all"))
-                rc = hia_fail(err, HIA_EUSER, "--method %s: expected nrrelieff, fanova, icc or "
-                              "all", a->method);
-        } else if (!strcmp(s, "--target")) {
-            rc = value_of(argc, argv, &i, &a->target, err);
-        } else if (!strcmp(s, "--dataset")) {
-            rc = value_of(argc, argv, &i, &a->dataset, err);
-        } else if (!strcmp(s, "--categorical")) {
-            rc = value_of(argc, argv, &i, &a->categorical, err);
-        } else if (!strcmp(s, "--log")) {
-            rc = value_of(argc, argv, &i, &a->log, err);
-        } else if (!strcmp(s, "--exclude")) {
-            rc = value_of(argc, argv, &i, &a->exclude, err);
-        } else if (!strcmp(s, "--pooled")) {
-            a->pooled = 1;
-        } else if (!strcmp(s, "--layers")) {
-            a->layers = 1;
-        } else if (!strcmp(s, "--json")) {
-            a->json = 1;
-        } else if (!strcmp(s, "--neighbours")) {
-            a->given |= SETTING_NEIGHBOURS;
-            rc = number_of(argc, argv, &i, 1, 1e6, &x, err);
-            a->o.relief.neighbours = (int)x;
-        } else if (!strcmp(s, "--weighting")) {
-            a->given |= SETTING_WEIGHTING;
-            rc = choice_of(argc, argv, &i, "equal", "rank", &a->o.relief.rank_weighting, err);
-        } else if (!strcmp(s, "--sigma")) {
-            a->given |= SETTING_SIGMA;
-            rc = number_of(argc, argv, &i, 1e-9, 1e9, &a->o.relief.sigma, err);
-        } else if (!strcmp(s, "--distance")) {
-            rc = choice_of(argc, argv, &i, "manhattan", "euclidean", &a->o.relief.euclidean, err);
-        } else if (!strcmp(s, "--ties")) {
-            rc = choice_of(argc, argv, &i, "weka", "sorted", &a->o.relief.sorted_ties, err);
-        } else if (!strcmp(s, "--iterations")) {
-            rc = value_of(argc, argv, &i, &v, err);
-            long m = 0;
-            if (!rc && strcmp(v, "all") && (parse_long(v, &m) || m < 1))
-                rc = hia_fail(err, HIA_EUSER, "--iterations %s: expected all or a count", v);
-            a->o.relief.iterations = m;
-        } else if (!strcmp(s, "--bootstrap")) {
-            rc = number_of(argc, argv, &i, 0, 100000, &x, err);
-            a->o.bootstrap = (int)x;
-        } else if (!strcmp(s, "--subsamples")) {
-            a->given |= SETTING_SUBSAMPLES;
-            rc = number_of(argc, argv, &i, 2, 10000, &x, err);
-            a->o.subsamples = (int)x;
-        } else if (!strcmp(s, "--fraction")) {
-            a->given |= SETTING_FRACTION;
-            rc = number_of(argc, argv, &i, 1e-9, 1, &a->o.fraction, err);
-        } else if (!strcmp(s, "--trees")) {
-            a->given |= SETTING_TREES;
-            rc = number_of(argc, argv, &i, 1, 100000, &x, err);
-            a->o.forest.trees = (int)x;
-        } else if (!strcmp(s, "--max-depth")) {
-            rc = number_of(argc, argv, &i, 1, 10000, &x, err);
-            a->o.forest.max_depth = (int)x;
-        } else if (!strcmp(s, "--min-leaf")) {
-            rc = number_of(argc, argv, &i, 1, 1e9, &x, err);
-            a->o.forest.min_samples_leaf = (int)x;
-        } else if (!strcmp(s, "--max-features")) {
-            rc = number_of(argc, argv, &i, 1e-9, 1, &a->o.forest.max_features, err);
-        } else if (!strcmp(s, "--no-bootstrap")) {
-            a->o.forest.bootstrap = 0;
-        } else if (!strcmp(s, "--cutoffs")) {
-            rc = value_of(argc, argv, &i, &v, err);
-            char extra;
-            if (!rc && (sscanf(v, "%lf,%lf%c", &a->o.cutoffs[0], &a->o.cutoffs[1], &extra) != 2 ||
-                        !(a->o.cutoffs[0] < a->o.cutoffs[1])))
-                rc = hia_fail(err, HIA_EUSER, "--cutoffs %s: expected lo,hi with lo < hi", v);
-            a->o.has_cutoffs = 1;
-        } else if (!strcmp(s, "--seed")) {
-            a->given |= SETTING_SEED;
-            rc = number_of(argc, argv, &i, 0, 2147483647, &x, err);
-            a->o.seed = (uint64_t)x;
-            a->o.relief.seed = (int32_t)x;
-            a->o.forest.seed = (uint64_t)x;
-        } else if (s[0] == '-') {
-            rc = hia_fail(err, HIA_EUSER, "unknown option %s (see --help)", s);
-        } else if (!a->input) {
-            a->input = s;
-        } else {
-            rc = hia_fail(err, HIA_EUSER, "unexpected argument '%s' (see --help)", s);
-        }
-        if (rc)
-            return -1;
+    a->method = methods[raw->method];
+    if (raw->no_bootstrap)
+        a->o.forest.bootstrap = 0;
+    if (a->given & SETTING_SEED) {
+        a->o.seed = (uint64_t)raw->seed;
+        a->o.relief.seed = (int32_t)raw->seed;
+        a->o.forest.seed = (uint64_t)raw->seed;
     }
-    if (!a->input)
-        return hia_fail(err, HIA_EUSER, "missing STORE or TABLE.csv (see --help)");
+    long m = 0;
+    if (raw->iterations && strcmp(raw->iterations, "all") &&
+        (parse_long(raw->iterations, &m) || m < 1))
+        return hia_fail(err, HIA_EUSER, "--iterations %s: expected all or a count",
+                        raw->iterations);
+    a->o.relief.iterations = m;
+    char extra;
+    if (raw->cutoffs &&
+        (sscanf(raw->cutoffs, "%lf,%lf%c", &a->o.cutoffs[0], &a->o.cutoffs[1], &extra) != 2 ||
+         !(a->o.cutoffs[0] < a->o.cutoffs[1])))
+        return hia_fail(err, HIA_EUSER, "--cutoffs %s: expected lo,hi with lo < hi",
+                        raw->cutoffs);
+    a->o.has_cutoffs = raw->cutoffs != NULL;
     if (a->pooled && a->dataset)
         return hia_fail(err, HIA_EUSER, "--dataset and --pooled exclude each other");
     return 0;
 }
 
-static int is_csv(const char *path)
+/* OPTIONS_PARSED, OPTIONS_HELP or -1, as parse_options. */
+static int parse(int argc, char **argv, analyze_args *args, hia_error *err)
 {
-    size_t n = strlen(path);
-    return n > 4 && !strcmp(path + n - 4, ".csv");
+    static const char *const weightings[] = {"equal", "rank", NULL};
+    static const char *const distances[] = {"manhattan", "euclidean", NULL};
+    static const char *const ties[] = {"weka", "sorted", NULL};
+    memset(args, 0, sizeof(*args));
+    args->o = summary_defaults();
+    analyze_raw raw = {.method = 3};
+    summary_options *o = &args->o;
+    option opts[] = {
+        OPT_CHOICE("--method", "M", &raw.method, methods,
+                   "nrrelieff, fanova, icc or all (default all)"),
+        OPT_STRING("--target", "COL", &args->target,
+                   "test_accuracy (stores' default) or val_accuracy; for a CSV,\n"
+                   "default a column named accuracy, else the last"),
+        OPT_STRING("--dataset", "D", &args->dataset, "only dataset D's trials"),
+        OPT_FLAG("--pooled", &args->pooled,
+                 "all datasets, each dataset's accuracy as a z-score (default:\n"
+                 "pooled when a store has several)"),
+        OPT_FLAG("--layers", &args->layers,
+                 "per-layer columns (filters_1, kernel_size_1, ...); by default a\n"
+                 "per-layer hyperparameter is its mean over the net's layers"),
+        OPT_STRING("--categorical", "a,b", &args->categorical,
+                   "CSV columns to treat as categorical (a non-numeric one always is)"),
+        OPT_STRING("--log", "a,b", &args->log, "CSV columns on the log scale"),
+        OPT_STRING("--exclude", "a,b", &args->exclude, "CSV columns to ignore"),
+        OPT_SETTING(OPTION_INT, "--neighbours", "K", &o->relief.neighbours, 1, 1e6,
+                    SETTING_NEIGHBOURS, "N-RReliefF's nearest neighbours (10)"),
+        OPT_SETTING_CHOICE("--weighting", "equal|rank", &o->relief.rank_weighting, weightings,
+                           SETTING_WEIGHTING, "neighbours weighted by rank (default) or equally"),
+        OPT_SETTING(OPTION_DOUBLE, "--sigma", "S", &o->relief.sigma, 1e-9, 1e9, SETTING_SIGMA,
+                    "the rank weighting's width (2)"),
+        OPT_CHOICE("--distance", "manhattan|euclidean", &o->relief.euclidean, distances,
+                   "N-RReliefF's distance between trials (manhattan)"),
+        OPT_CHOICE("--ties", "weka|sorted", &o->relief.sorted_ties, ties,
+                   "neighbours at equal distance in Weka's order or sorted (weka)"),
+        OPT_STRING("--iterations", "all|M", &raw.iterations,
+                   "instances sampled with Weka's generator (all)"),
+        OPT_INT("--bootstrap", "B", &o->bootstrap, 0, 100000,
+                "resamples for the intervals (50; 0: none)"),
+        OPT_SETTING(OPTION_INT, "--subsamples", "K", &o->subsamples, 2, 10000,
+                    SETTING_SUBSAMPLES, "the stability check's subsamples (10)"),
+        OPT_SETTING(OPTION_DOUBLE, "--fraction", "F", &o->fraction, 1e-9, 1, SETTING_FRACTION,
+                    "the share of the trials in each subsample (0.5)"),
+        OPT_SETTING(OPTION_INT, "--trees", "T", &o->forest.trees, 1, 100000, SETTING_TREES,
+                    "fANOVA's forest: trees (64)"),
+        OPT_INT("--max-depth", "D", &o->forest.max_depth, 1, 10000, "a tree's depth (64)"),
+        OPT_INT("--min-leaf", "L", &o->forest.min_samples_leaf, 1, 1e9,
+                "the fewest rows in a leaf (1)"),
+        OPT_DOUBLE("--max-features", "F", &o->forest.max_features, 1e-9, 1,
+                   "the share of features tried at each split (1.0)"),
+        OPT_FLAG("--no-bootstrap", &raw.no_bootstrap, "fANOVA's forest on all rows"),
+        OPT_STRING("--cutoffs", "lo,hi", &raw.cutoffs, "clamp the leaf values"),
+        OPT_SETTING(OPTION_LONG, "--seed", "S", &raw.seed, 0, 2147483647, SETTING_SEED,
+                    "resamples and subsamples (1)"),
+        OPT_FLAG("--json", &args->json, "JSON instead of text"),
+        OPT_END(),
+    };
+    int n, rc = parse_options(argc, argv, opts, &help, &n, err);
+    if (rc)
+        return rc;
+    args->input = argv[0];
+    return finish_args(args, &raw, err) ? -1 : OPTIONS_PARSED;
 }
 
 /* ---- output ------------------------------------------------------------------------------- */
@@ -419,12 +372,10 @@ static int fanova(const table *t, const analyze_args *a, jsonw *j, double *main,
     return rc;
 }
 
-static int method_agreement(const double *relief, const double *fanova, int d, jsonw *j,
-                            hia_error *err)
+static void method_agreement(const double *relief, const double *fanova, int d, jsonw *j)
 {
     double rho, tau;
-    if (summary_agreement(relief, fanova, d, &rho, &tau, err))
-        return -1;
+    summary_agreement(relief, fanova, d, &rho, &tau);
     if (j) {
         jsonw_begin_object(j, "methods");
         jsonw_number(j, "spearman", rho);
@@ -437,19 +388,18 @@ static int method_agreement(const double *relief, const double *fanova, int d, j
         printf("\nagreement of N-RReliefF and fANOVA (importances): Spearman rho %.3f, Kendall "
                "tau %.3f\n", rho, tau);
     }
-    return 0;
 }
 
 typedef struct name_list {
-    char *names[64];
+    char **names;
     int n;
 } name_list;
 
 static int collect_dataset(void *ctx, const char *name)
 {
     name_list *l = ctx;
-    if (l->n < 64 && !(l->names[l->n++] = strdup(name)))
-        return -1;
+    l->names = xreallocarray(l->names, (size_t)l->n + 1, sizeof(char *));
+    l->names[l->n++] = xstrdup(name);
     return 0;
 }
 
@@ -457,6 +407,8 @@ static void name_list_free(name_list *l)
 {
     for (int i = 0; i < l->n; i++)
         free(l->names[i]);
+    free(l->names);
+    l->names = NULL;
     l->n = 0;
 }
 
@@ -500,9 +452,8 @@ static int dataset_agreement(const analyze_args *a, const name_list *datasets, j
     for (int x = 0; x < n && !rc; x++) {
         for (int y = x + 1; y < n && !rc; y++) {
             double rho, tau;
-            rc = summary_agreement(imp + (size_t)x * d, imp + (size_t)y * d, d, &rho, &tau, err);
-            if (!rc)
-                print_pair(j, datasets->names[x], datasets->names[y], rho, tau);
+            summary_agreement(imp + (size_t)x * d, imp + (size_t)y * d, d, &rho, &tau);
+            print_pair(j, datasets->names[x], datasets->names[y], rho, tau);
         }
     }
     if (j && !rc)
@@ -514,7 +465,7 @@ static int dataset_agreement(const analyze_args *a, const name_list *datasets, j
 static int load(analyze_args *a, table *t, name_list *datasets, char *scope, size_t size,
                 hia_error *err)
 {
-    if (is_csv(a->input)) {
+    if (str_ends_with(a->input, ".csv")) {
         table_options o = {a->target, a->categorical, a->log, a->exclude};
         snprintf(scope, size, "%s", a->input);
         return table_read_csv(a->input, &o, t, err);
@@ -558,18 +509,13 @@ static int matrix_icc(const analyze_args *a, hia_error *err)
     return rc;
 }
 
-int analyze_command(int argc, char **argv, hia_error *err)
+int cmd_analyze(int argc, char **argv, hia_error *err)
 {
     analyze_args a;
-    for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            fputs(analyze_usage, stdout);
-            return 0;
-        }
-    }
-    if (parse(argc, argv, &a, err))
-        return -1;
-    if (!strcmp(a.method, "icc") && is_csv(a.input))
+    int parsed = parse(argc, argv, &a, err);
+    if (parsed)
+        return parsed < 0 ? -1 : 0;
+    if (!strcmp(a.method, "icc") && str_ends_with(a.input, ".csv"))
         return matrix_icc(&a, err);
     table t;
     char scope[4200];
@@ -606,9 +552,7 @@ int analyze_command(int argc, char **argv, hia_error *err)
             print_relief_text(&t, &a, &r);
     }
     int all = !strcmp(a.method, "all");
-    double *main = calloc((size_t)t.n_cols, sizeof(double));
-    if (!main)
-        rc = hia_fail(err, HIA_EINTERNAL, "out of memory");
+    double *main = xcalloc((size_t)t.n_cols, sizeof(double));
     if (!rc && (all || !strcmp(a.method, "fanova")))
         rc = fanova(&t, &a, a.json ? &j : NULL, main, err);
     if (!rc && (all || !strcmp(a.method, "icc")))
@@ -619,7 +563,7 @@ int analyze_command(int argc, char **argv, hia_error *err)
         if (a.json)
             jsonw_begin_object(&j, "agreement");
         if (all)
-            rc = method_agreement(r.importance, main, t.n_cols, a.json ? &j : NULL, err);
+            method_agreement(r.importance, main, t.n_cols, a.json ? &j : NULL);
         if (!rc && by_dataset)
             rc = dataset_agreement(&a, &datasets, a.json ? &j : NULL, err);
         if (a.json)

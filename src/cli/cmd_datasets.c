@@ -1,26 +1,28 @@
 /* The datasets command: list, check, fetch, inspect, splits. */
-#include "cli/datasets_cmd.h"
+#include "cli/commands.h"
 
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
+#include "base/alloc.h"
+#include "base/jsonw.h"
+#include "base/strbuf.h"
+#include "cli/options.h"
 #include "data/datafiles.h"
 #include "data/dataset.h"
 #include "data/dataset_dump.h"
 #include "data/formats/format.h"
-#include "base/jsonw.h"
 
-const char datasets_usage[] =
-    "usage: hia datasets list [--json]\n"
-    "       hia datasets check [NAME...] [--json]\n"
-    "       hia datasets fetch NAME [--mirror URL]\n"
-    "       hia datasets inspect PATH [--format F] [--json]\n"
-    "       hia datasets splits CONFIG [--dataset D] -o DIR\n"
-    "\n"
+static const command_help help = {
+    "hia datasets list [--json]\n"
+    "hia datasets check [NAME...] [--json]\n"
+    "hia datasets fetch NAME [--mirror URL]\n"
+    "hia datasets inspect PATH [--format F] [--json]\n"
+    "hia datasets splits CONFIG [--dataset D] -o DIR",
     "  list      the described datasets (datasets/*.yaml, or $HIA_DATASETS) and whether their\n"
     "            files are present\n"
     "  check     each recorded file against its size and sha256 (all datasets, or NAME...);\n"
@@ -28,45 +30,15 @@ const char datasets_usage[] =
     "  fetch     download NAME's files (needs internet, or --mirror), check them, unpack\n"
     "  inspect   count, shape, channels, classes and per-class counts of a dataset file or\n"
     "            folder; the format is guessed from the name unless --format F is given\n"
-    "            (formats: idx, cifar10, cifar100, stl10, svhn, imagefolder, mnist-json)\n"
     "  splits    write the train, validation and test images every trial of CONFIG sees (its\n"
-    "            first dataset, or --dataset D) to DIR as IDX files, for another framework\n"
-    "  --mirror URL  fetch from URL/<file name> instead of each file's own address\n";
+    "            first dataset, or --dataset D) to DIR as IDX files, for another framework\n",
+    NULL, "list, check, fetch, inspect or splits", 1, -1};
 
 typedef struct ds_args {
-    const char *verb, *format, *mirror, *dataset, *out;
-    const char **names;
+    const char *format, *mirror, *dataset, *out;
+    const char *const *names; /* the operands after the action */
     int n_names, json;
 } ds_args;
-
-static int parse(int argc, char **argv, ds_args *a, hia_error *err)
-{
-    memset(a, 0, sizeof(*a));
-    if (!(a->names = calloc((size_t)argc + 1, sizeof(char *))))
-        return hia_fail(err, HIA_EINTERNAL, "out of memory");
-    for (int i = 0; i < argc; i++) {
-        const char *s = argv[i];
-        if (!strcmp(s, "--json")) {
-            a->json = 1;
-        } else if (!strcmp(s, "--format") || !strcmp(s, "--mirror") ||
-                   !strcmp(s, "--dataset") || !strcmp(s, "-o")) {
-            if (i + 1 >= argc)
-                return hia_fail(err, HIA_EUSER, "%s needs a value", s);
-            *(s[1] == 'o' ? &a->out : s[2] == 'f' ? &a->format : s[2] == 'm' ? &a->mirror
-                                                                     : &a->dataset) = argv[++i];
-        } else if (s[0] == '-' && s[1]) {
-            return hia_fail(err, HIA_EUSER, "unknown option '%s' (see --help)", s);
-        } else if (!a->verb) {
-            a->verb = s;
-        } else {
-            a->names[a->n_names++] = s;
-        }
-    }
-    if (!a->verb)
-        return hia_fail(err, HIA_EUSER, "missing list, check, fetch, inspect or splits (see "
-                        "--help)");
-    return 0;
-}
 
 static const char *status_of(const dataset_desc *d)
 {
@@ -75,7 +47,7 @@ static const char *status_of(const dataset_desc *d)
     return d->n_fetch ? "missing (hia datasets fetch)" : "missing";
 }
 
-static int cmd_list(const ds_args *a, hia_error *err)
+static int ds_list(const ds_args *a, hia_error *err)
 {
     char **names;
     int n, rc = 0;
@@ -170,7 +142,7 @@ static int check_one(const char *name, int required, jsonw *j, int *bad, hia_err
     return rc;
 }
 
-static int cmd_check(const ds_args *a, hia_error *err)
+static int ds_check(const ds_args *a, hia_error *err)
 {
     char **names = (char **)a->names;
     int n = a->n_names, bad = 0, rc = 0, own = 0;
@@ -199,7 +171,7 @@ static int cmd_check(const ds_args *a, hia_error *err)
     return rc;
 }
 
-static int cmd_fetch(const ds_args *a, hia_error *err)
+static int ds_fetch(const ds_args *a, hia_error *err)
 {
     dataset_desc d;
     if (a->n_names != 1)
@@ -209,12 +181,6 @@ static int cmd_fetch(const ds_args *a, hia_error *err)
     int rc = datafiles_fetch(&d, a->mirror, stderr, err);
     dataset_desc_free(&d);
     return rc;
-}
-
-static int ends_with(const char *s, const char *tail)
-{
-    size_t n = strlen(s), k = strlen(tail);
-    return n >= k && !strcmp(s + n - k, tail);
 }
 
 /* The format a path's name suggests, and the second file it pairs with. */
@@ -237,13 +203,13 @@ static const char *guess_format(const char *path, char *pair, size_t len, hia_er
         memcpy(at, "labels-idx1", 11);
         return "idx";
     }
-    if (ends_with(path, ".mat"))
+    if (str_ends_with(path, ".mat"))
         return "svhn";
-    if (ends_with(path, "_X.bin")) {
+    if (str_ends_with(path, "_X.bin")) {
         pair[strlen(pair) - 5] = 'y';
         return "stl10";
     }
-    if (ends_with(path, ".bin"))
+    if (str_ends_with(path, ".bin"))
         return st.st_size % 3073 == 0 || st.st_size % 3074 ? "cifar10" : "cifar100";
     hia_fail(err, HIA_EUSER, "%s: cannot tell the format from the name; give --format (%s)", path,
              format_names());
@@ -254,8 +220,8 @@ static const char *guess_format(const char *path, char *pair, size_t len, hia_er
 static void print_inspect(const char *path, const char *format, const dataset_images *d,
                           jsonw *j)
 {
-    long *count = calloc((size_t)(d->classes ? d->classes : 1), sizeof(long));
-    for (int i = 0; count && i < d->n; i++)
+    long *count = xcalloc((size_t)d->classes, sizeof(long));
+    for (int i = 0; i < d->n; i++)
         count[d->labels[i]]++;
     if (j) {
         jsonw_begin_object(j, NULL);
@@ -267,7 +233,7 @@ static void print_inspect(const char *path, const char *format, const dataset_im
         jsonw_int(j, "channels", d->channels);
         jsonw_int(j, "classes", d->classes);
         jsonw_begin_array(j, "per_class");
-        for (int k = 0; count && k < d->classes; k++)
+        for (int k = 0; k < d->classes; k++)
             jsonw_int(j, NULL, count[k]);
         jsonw_end_array(j);
         if (d->names) {
@@ -280,7 +246,7 @@ static void print_inspect(const char *path, const char *format, const dataset_im
     } else {
         printf("%s: %s, %d images, %dx%d, %d channel%s, %d classes\n", path, format, d->n,
                d->width, d->height, d->channels, d->channels == 1 ? "" : "s", d->classes);
-        for (int k = 0; count && k < d->classes; k++)
+        for (int k = 0; k < d->classes; k++)
             printf("  class %-4d %-24s %ld\n", k, d->names ? d->names[k] : "", count[k]);
     }
     free(count);
@@ -396,7 +362,7 @@ static int inspect_folder(const char *dir, int json, hia_error *err)
     return rc;
 }
 
-static int cmd_inspect(const ds_args *a, hia_error *err)
+static int ds_inspect(const ds_args *a, hia_error *err)
 {
     char pair[4096];
     dataset_images d = {0};
@@ -437,7 +403,7 @@ static int cmd_inspect(const ds_args *a, hia_error *err)
     return rc;
 }
 
-static int cmd_splits(const ds_args *a, hia_error *err)
+static int ds_splits(const ds_args *a, hia_error *err)
 {
     config c;
     dataset_splits s = {0};
@@ -459,30 +425,32 @@ static int cmd_splits(const ds_args *a, hia_error *err)
     return rc;
 }
 
-int datasets_command(int argc, char **argv, hia_error *err)
+int cmd_datasets(int argc, char **argv, hia_error *err)
 {
-    ds_args a;
-    for (int i = 0; i < argc; i++)
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            fputs(datasets_usage, stdout);
-            return 0;
-        }
-    int rc = parse(argc, argv, &a, err);
-    if (!rc) {
-        if (!strcmp(a.verb, "list"))
-            rc = cmd_list(&a, err);
-        else if (!strcmp(a.verb, "check"))
-            rc = cmd_check(&a, err);
-        else if (!strcmp(a.verb, "fetch"))
-            rc = cmd_fetch(&a, err);
-        else if (!strcmp(a.verb, "inspect"))
-            rc = cmd_inspect(&a, err);
-        else if (!strcmp(a.verb, "splits"))
-            rc = cmd_splits(&a, err);
-        else
-            rc = hia_fail(err, HIA_EUSER, "unknown action '%s' (list, check, fetch, inspect, "
-                          "splits)", a.verb);
-    }
-    free(a.names);
-    return rc;
+    ds_args a = {0};
+    option opts[] = {
+        OPT_FLAG("--json", &a.json, "list, check, inspect: JSON instead of text"),
+        OPT_STRING("--mirror", "URL", &a.mirror,
+                   "fetch: from URL/<file name> instead of each file's own address"),
+        OPT_STRING("--format", "F", &a.format,
+                   "inspect: idx, cifar10, cifar100, stl10, svhn, imagefolder or mnist-json"),
+        OPT_STRING("--dataset", "D", &a.dataset, "splits: a dataset of CONFIG (default: the first)"),
+        OPT_STRING("-o", "DIR", &a.out, "splits: the folder to write"),
+        OPT_END(),
+    };
+    int n, rc = parse_options(argc, argv, opts, &help, &n, err);
+    if (rc)
+        return rc < 0 ? -1 : 0;
+    static const struct {
+        const char *name;
+        int (*run)(const ds_args *a, hia_error *err);
+    } actions[] = {{"list", ds_list}, {"check", ds_check}, {"fetch", ds_fetch},
+                   {"inspect", ds_inspect}, {"splits", ds_splits}};
+    a.names = (const char *const *)argv + 1;
+    a.n_names = n - 1;
+    for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+        if (!strcmp(argv[0], actions[i].name))
+            return actions[i].run(&a, err);
+    return hia_fail(err, HIA_EUSER, "unknown action '%s' (list, check, fetch, inspect, splits)",
+                    argv[0]);
 }

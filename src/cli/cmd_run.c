@@ -1,0 +1,63 @@
+/* hia run: the sweep, started or continued. */
+#include "cli/commands.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "base/strbuf.h"
+#include "cli/options.h"
+#include "sweep/config.h"
+#include "sweep/runner.h"
+
+static const command_help help = {
+    "hia run CONFIG [-j N] [--store PATH] [--retry-failed]",
+    "Runs the experiment in CONFIG: plans its trials into the results store, then trains them,\n"
+    "N at a time, each in its own process, checkpointing after every epoch. Run it again after\n"
+    "any interruption to continue; a changed CONFIG is refused.\n",
+    "Exit status: 0 every trial ended (done or diverged); 3 the machine failed (no space left,\n"
+    "an I/O error, a store it cannot write): the sweep stopped, the trial it hit is pending\n"
+    "again, run again once fixed; 4 the sweep ended with trials failed for good; 130/143\n"
+    "stopped by SIGINT/SIGTERM; 1 and 2 user and internal errors.\n",
+    "CONFIG", 1, 1};
+
+int cmd_run(int argc, char **argv, hia_error *err)
+{
+    runner_options o = {.jobs = 1, .max_failures = 3, .lease_seconds = 60, .log = stdout,
+                        .live = isatty(STDOUT_FILENO)};
+    option opts[] = {
+        OPT_INT("-j", "N", &o.jobs, 1, RUNNER_MAX_JOBS,
+                "trials at once (default 1); each gets 1/N of the thread budget"),
+        OPT_STRING("--store", "PATH", &o.store_path,
+                   "results store (default results/<experiment>.sqlite)"),
+        OPT_FLAG("--retry-failed", &o.retry_failed,
+                 "trials failed for good go back to pending first (their\n"
+                 "failures stay in hia export's failure_history)"),
+        OPT_END(),
+    };
+    int n, rc = parse_options(argc, argv, opts, &help, &n, err);
+    if (rc)
+        return rc < 0 ? -1 : 0;
+    config c;
+    if (config_load(&c, argv[0], err))
+        return -1;
+    rc = runner_run(&c, &o, err);
+    char *path = runner_store_path(&c, o.store_path);
+    strbuf again = STRBUF_INIT; /* the command that continues the sweep */
+    strbuf_addf(&again, "hia run %s", argv[0]);
+    if (o.store_path)
+        strbuf_addf(&again, " --store %s", o.store_path);
+    if (rc > 0)
+        hia_fail(err, 128 + rc, "stopped by %s; run `%s` again to continue",
+                 rc == SIGINT ? "SIGINT" : "SIGTERM", again.buf);
+    else if (rc == 0 || err->status == HIA_EFAILED)
+        printf("results: %s (hia status %s, hia export %s)\n", path, path, path);
+    if (rc < 0 && err->status == HIA_EENV)
+        hia_wrap(err, "stopped, a fault of the machine (the trial is pending again; run `%s` "
+                 "once it is fixed)", again.buf);
+    strbuf_free(&again);
+    free(path);
+    config_free(&c);
+    return rc ? -1 : 0;
+}
