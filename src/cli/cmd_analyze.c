@@ -462,12 +462,12 @@ static int dataset_agreement(const analyze_args *a, const name_list *datasets, j
     return rc;
 }
 
-static int load(analyze_args *a, table *t, name_list *datasets, char *scope, size_t size,
-                hia_error *err)
+/* Reads the table; *scope (the caller frees it) says what it holds. */
+static int load(analyze_args *a, table *t, name_list *datasets, char **scope, hia_error *err)
 {
     if (str_ends_with(a->input, ".csv")) {
         table_options o = {a->target, a->categorical, a->log, a->exclude};
-        snprintf(scope, size, "%s", a->input);
+        *scope = xstrdup(a->input);
         return table_read_csv(a->input, &o, t, err);
     }
     store *s;
@@ -479,8 +479,9 @@ static int load(analyze_args *a, table *t, name_list *datasets, char *scope, siz
                              a->pooled || (!a->dataset && datasets->n > 1), a->layers};
     if (!rc)
         rc = table_from_store(s, &o, t, err);
-    snprintf(scope, size, "%s, %s", a->input,
-             a->dataset ? a->dataset : o.pooled ? "all datasets pooled (z-scores)" : "all trials");
+    *scope = xstrfmt("%s, %s", a->input,
+                     a->dataset ? a->dataset
+                     : o.pooled ? "all datasets pooled (z-scores)" : "all trials");
     store_close(s);
     return rc;
 }
@@ -518,11 +519,12 @@ int cmd_analyze(int argc, char **argv, hia_error *err)
     if (!strcmp(a.method, "icc") && str_ends_with(a.input, ".csv"))
         return matrix_icc(&a, err);
     table t;
-    char scope[4200];
+    char *scope = NULL;
     relief_summary r = {0};
     name_list datasets = {0};
-    if (load(&a, &t, &datasets, scope, sizeof(scope), err)) {
+    if (load(&a, &t, &datasets, &scope, err)) {
         name_list_free(&datasets);
+        free(scope);
         return -1;
     }
     jsonw j;
@@ -575,5 +577,6 @@ int cmd_analyze(int argc, char **argv, hia_error *err)
     name_list_free(&datasets);
     relief_summary_free(&r);
     table_free(&t);
+    free(scope);
     return rc;
 }

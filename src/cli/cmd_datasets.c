@@ -183,21 +183,22 @@ static int ds_fetch(const ds_args *a, hia_error *err)
     return rc;
 }
 
-/* The format a path's name suggests, and the second file it pairs with. */
-static const char *guess_format(const char *path, char *pair, size_t len, hia_error *err)
+/* The format a path's name suggests; pair, a copy of path, becomes the second file's name
+   where the format has one. */
+static const char *guess_format(const char *path, char *pair, hia_error *err)
 {
     struct stat st;
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     char *at;
-    snprintf(pair, len, "%s", path);
     if (stat(path, &st) != 0) {
         hia_fail(err, HIA_EUSER, "%s: cannot open", path);
         return NULL;
     }
     if (S_ISDIR(st.st_mode)) {
-        char probe[4200];
-        snprintf(probe, sizeof(probe), "%s/0.json", path);
-        return stat(probe, &st) == 0 ? "mnist-json" : "imagefolder";
+        char *probe = xstrfmt("%s/0.json", path);
+        int json = stat(probe, &st) == 0;
+        free(probe);
+        return json ? "mnist-json" : "imagefolder";
     }
     if ((at = strstr(pair + (base - path), "images-idx3"))) {
         memcpy(at, "labels-idx1", 11);
@@ -256,101 +257,131 @@ static void print_inspect(const char *path, const char *format, const dataset_im
    *-images-idx3-ubyte[.gz] beside their *-labels-idx1-ubyte[.gz]) or CIFAR-10's
    cifar-10-batches-bin/ (data_batch_1..5.bin for training, test_batch.bin). */
 typedef struct folder_split {
-    char name[64];
-    char files[8][4400];
+    const char *name;
+    char **files;
     int n;
 } folder_split;
+
+/* The splits found in a folder. */
+typedef struct folder_splits {
+    const char *format;
+    folder_split *split;
+    int n;
+} folder_splits;
+
+static folder_split *add_split(folder_splits *s, const char *name)
+{
+    s->split = xreallocarray(s->split, (size_t)s->n + 1, sizeof(*s->split));
+    folder_split *p = &s->split[s->n++];
+    *p = (folder_split){xstrdup(name), NULL, 0};
+    return p;
+}
+
+static void add_file(folder_split *p, char *path)
+{
+    p->files = xreallocarray(p->files, (size_t)p->n + 1, sizeof(char *));
+    p->files[p->n++] = path;
+}
+
+static void folder_splits_free(folder_splits *s)
+{
+    for (int i = 0; i < s->n; i++) {
+        for (int k = 0; k < s->split[i].n; k++)
+            free(s->split[i].files[k]);
+        free(s->split[i].files);
+        free((char *)s->split[i].name);
+    }
+    free(s->split);
+}
 
 static int by_name(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The format of a folder's files and its splits (0 when it holds neither kind), or -1. */
-static int folder_splits(const char *dir, const char **format, folder_split *s, int max,
-                         hia_error *err)
+/* MNIST-style IDX files: each *-images-idx3-ubyte[.gz] beside its labels. */
+static int idx_splits(const char *dir, glob_t *g, folder_splits *s, hia_error *err)
+{
+    s->format = "idx";
+    for (size_t i = 0; i < g->gl_pathc; i++) {
+        const char *f = g->gl_pathv[i], *base = strrchr(f, '/') + 1;
+        char *name = xstrfmt("%.*s", (int)(strstr(base, "-images") - base), base);
+        folder_split *p = add_split(s, name);
+        free(name);
+        char *labels = xstrdup(f);
+        memcpy(strstr(labels + (base - f), "images-idx3"), "labels-idx1", 11);
+        add_file(p, xstrdup(f));
+        add_file(p, labels);
+        if (access(labels, R_OK) != 0)
+            return hia_fail(err, HIA_EUSER, "%s: no labels beside the images %s (expected %s)",
+                            dir, f, labels);
+    }
+    return 0;
+}
+
+/* The format of a folder's files and its splits (s->n 0 when it holds neither kind). */
+static int find_splits(const char *dir, folder_splits *s, hia_error *err)
 {
     glob_t g;
-    char pattern[4200];
-    int n = 0;
-    snprintf(pattern, sizeof(pattern), "%s/*-images-idx3-ubyte*", dir);
-    if (glob(pattern, 0, NULL, &g) == 0) {
-        *format = "idx";
-        for (size_t i = 0; i < g.gl_pathc && n < max; i++) {
-            const char *f = g.gl_pathv[i], *base = strrchr(f, '/') + 1;
-            folder_split *p = &s[n++];
-            snprintf(p->name, sizeof(p->name), "%.*s", (int)(strstr(base, "-images") - base),
-                     base);
-            snprintf(p->files[0], sizeof(p->files[0]), "%s", f);
-            snprintf(p->files[1], sizeof(p->files[1]), "%s", f);
-            memcpy(strstr(p->files[1] + (base - f), "images-idx3"), "labels-idx1", 11);
-            p->n = 2;
-            if (access(p->files[1], R_OK) != 0) {
-                globfree(&g);
-                return hia_fail(err, HIA_EUSER, "%s: no labels beside the images %s (expected "
-                                "%s)", dir, f, p->files[1]);
-            }
-        }
+    char *pattern = xstrfmt("%s/*-images-idx3-ubyte*", dir);
+    int found = glob(pattern, 0, NULL, &g) == 0;
+    free(pattern);
+    if (found) {
+        int rc = idx_splits(dir, &g, s, err);
         globfree(&g);
-        return n;
+        return rc;
     }
-    snprintf(pattern, sizeof(pattern), "%s/data_batch_*.bin", dir);
+    pattern = xstrfmt("%s/data_batch_*.bin", dir);
     int train = glob(pattern, 0, NULL, &g) == 0;
-    snprintf(pattern, sizeof(pattern), "%s/test_batch.bin", dir);
+    free(pattern);
+    pattern = xstrfmt("%s/test_batch.bin", dir);
     int test = glob(pattern, train ? GLOB_APPEND : 0, NULL, &g) == 0;
+    free(pattern);
     if (!train && !test)
         return 0;
-    *format = "cifar10";
+    s->format = "cifar10";
     if (train) {
-        folder_split *p = &s[n++];
-        snprintf(p->name, sizeof(p->name), "train");
+        folder_split *p = add_split(s, "train");
         size_t batches = g.gl_pathc - (size_t)test;
         qsort(g.gl_pathv, batches, sizeof(char *), by_name);
-        for (size_t i = 0; i < batches && p->n < 8; i++)
-            snprintf(p->files[p->n++], sizeof(p->files[0]), "%s", g.gl_pathv[i]);
+        for (size_t i = 0; i < batches; i++)
+            add_file(p, xstrdup(g.gl_pathv[i]));
     }
-    if (test) {
-        folder_split *p = &s[n++];
-        snprintf(p->name, sizeof(p->name), "test");
-        snprintf(p->files[0], sizeof(p->files[0]), "%s", g.gl_pathv[g.gl_pathc - 1]);
-        p->n = 1;
-    }
+    if (test)
+        add_file(add_split(s, "test"), xstrdup(g.gl_pathv[g.gl_pathc - 1]));
     globfree(&g);
-    return n;
+    return 0;
 }
 
 /* Inspects each split of a folder of IDX or CIFAR-10 files; 1 when the folder is neither. */
 static int inspect_folder(const char *dir, int json, hia_error *err)
 {
-    folder_split splits[8];
-    const char *format = NULL;
-    int n = folder_splits(dir, &format, splits, 8, err);
-    if (n <= 0)
-        return n < 0 ? -1 : 1;
-    const format_info *fmt = format_find(format);
+    folder_splits s = {0};
+    int rc = find_splits(dir, &s, err);
+    if (rc || !s.n) {
+        folder_splits_free(&s);
+        return rc ? -1 : 1;
+    }
+    const format_info *fmt = format_find(s.format);
     jsonw j;
     if (json) {
         jsonw_init(&j, stdout);
         jsonw_begin_object(&j, NULL);
         jsonw_string(&j, "path", dir);
-        jsonw_string(&j, "format", format);
+        jsonw_string(&j, "format", s.format);
         jsonw_begin_array(&j, "splits");
     } else {
-        printf("%s: %s, %d split%s\n", dir, format, n, n == 1 ? "" : "s");
+        printf("%s: %s, %d split%s\n", dir, s.format, s.n, s.n == 1 ? "" : "s");
     }
-    int rc = 0;
-    for (int i = 0; i < n && !rc; i++) {
-        const char *files[8];
-        for (int k = 0; k < splits[i].n; k++)
-            files[k] = splits[i].files[k];
-        format_request req = {.files = files, .n_files = splits[i].n};
+    for (int i = 0; i < s.n && !rc; i++) {
+        const folder_split *p = &s.split[i];
+        format_request req = {.files = (const char **)p->files, .n_files = p->n};
         dataset_images d = {0};
         rc = fmt->load(&req, &d, err);
         if (!rc) {
             if (!json)
-                printf("%s (%d file%s): ", splits[i].name, splits[i].n,
-                       splits[i].n == 1 ? "" : "s");
-            print_inspect(splits[i].files[0], format, &d, json ? &j : NULL);
+                printf("%s (%d file%s): ", p->name, p->n, p->n == 1 ? "" : "s");
+            print_inspect(p->files[0], s.format, &d, json ? &j : NULL);
         }
         dataset_images_free(&d);
     }
@@ -359,24 +390,15 @@ static int inspect_folder(const char *dir, int json, hia_error *err)
         jsonw_end_object(&j);
         putchar('\n');
     }
+    folder_splits_free(&s);
     return rc;
 }
 
-static int ds_inspect(const ds_args *a, hia_error *err)
+/* One dataset file (and the one it pairs with) in the format given or guessed. */
+static int inspect_file(const char *path, const char *format, char *pair, int json,
+                        hia_error *err)
 {
-    char pair[4096];
-    dataset_images d = {0};
-    if (a->n_names != 1)
-        return hia_fail(err, HIA_EUSER, "inspect takes one path");
-    const char *path = a->names[0];
-    const char *format = a->format;
-    struct stat st;
-    if (!format && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        int rc = inspect_folder(path, a->json, err);
-        if (rc <= 0)
-            return rc;
-    }
-    const char *guessed = guess_format(path, pair, sizeof(pair), err);
+    const char *guessed = guess_format(path, pair, err);
     if (!format && !guessed)
         return -1;
     if (!format)
@@ -390,8 +412,9 @@ static int ds_inspect(const ds_args *a, hia_error *err)
                         "from the name", path, format, fmt->files);
     const char *files[] = {path, pair};
     format_request req = {.files = files, .n_files = fmt->min_files};
+    dataset_images d = {0};
     int rc = fmt->load(&req, &d, err);
-    if (!rc && a->json) {
+    if (!rc && json) {
         jsonw j;
         jsonw_init(&j, stdout);
         print_inspect(path, format, &d, &j);
@@ -400,6 +423,23 @@ static int ds_inspect(const ds_args *a, hia_error *err)
         print_inspect(path, format, &d, NULL);
     }
     dataset_images_free(&d);
+    return rc;
+}
+
+static int ds_inspect(const ds_args *a, hia_error *err)
+{
+    if (a->n_names != 1)
+        return hia_fail(err, HIA_EUSER, "inspect takes one path");
+    const char *path = a->names[0];
+    struct stat st;
+    if (!a->format && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        int rc = inspect_folder(path, a->json, err);
+        if (rc <= 0)
+            return rc;
+    }
+    char *pair = xstrdup(path);
+    int rc = inspect_file(path, a->format, pair, a->json, err);
+    free(pair);
     return rc;
 }
 

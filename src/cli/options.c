@@ -7,6 +7,7 @@
 
 #include "base/alloc.h"
 #include "base/num.h"
+#include "base/strbuf.h"
 
 #define HELP_COLUMN 22
 
@@ -34,11 +35,13 @@ static int choice(const option *o, const char *v, hia_error *err)
             *(int *)o->value = i;
             return 0;
         }
-    char known[256] = "";
+    strbuf known = STRBUF_INIT;
     for (int i = 0; o->choices[i]; i++)
-        snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s",
-                 i == 0 ? "" : o->choices[i + 1] ? ", " : " or ", o->choices[i]);
-    return hia_fail(err, HIA_EUSER, "%s %s: expected %s", o->name, v, known);
+        strbuf_addf(&known, "%s%s", i == 0 ? "" : o->choices[i + 1] ? ", " : " or ",
+                    o->choices[i]);
+    hia_fail(err, HIA_EUSER, "%s %s: expected %s", o->name, v, known.buf);
+    strbuf_free(&known);
+    return -1;
 }
 
 /* Stores the argument v of option o. */

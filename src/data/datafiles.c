@@ -11,10 +11,12 @@
 #include "base/alloc.h"
 #include "base/io.h"
 #include "base/sha256.h"
+#include "base/strbuf.h"
 
-static void file_path(const dataset_desc *d, const char *name, char *buf, size_t len)
+/* The path of one of d's files, for the caller to free. */
+static char *file_path(const dataset_desc *d, const char *name)
 {
-    snprintf(buf, len, "%s/%s", d->dir, name);
+    return xstrfmt("%s/%s", d->dir, name);
 }
 
 /* Compares a file on disk with its record. */
@@ -49,9 +51,10 @@ static int check_path(const char *path, const dataset_file *f, char *problem, si
 int datafiles_check(const dataset_desc *d, const dataset_file *f, char *problem, size_t len,
                     hia_error *err)
 {
-    char path[4096];
-    file_path(d, f->name, path, sizeof(path));
-    return check_path(path, f, problem, len, err);
+    char *path = file_path(d, f->name);
+    int state = check_path(path, f, problem, len, err);
+    free(path);
+    return state;
 }
 
 int datafiles_present(const dataset_desc *d)
@@ -87,19 +90,11 @@ static int run_tool(char *const argv[], hia_error *err)
                     WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 }
 
-/* Downloads one entry to PATH.part, checks it, and only then gives it its name. */
-static int download(const dataset_desc *d, const dataset_fetch *f, const char *mirror,
-                    FILE *log, hia_error *err)
+/* Downloads one entry to part, checks it, and only then renames it to path. */
+static int download_to(const dataset_desc *d, const dataset_fetch *f, char *path, char *part,
+                       char *url, FILE *log, hia_error *err)
 {
-    char path[4096], part[4200], url[4096], problem[256];
-    file_path(d, f->file.name, path, sizeof(path));
-    snprintf(part, sizeof(part), "%s.part", path);
-    if (mirror) {
-        const char *base = strrchr(f->url, '/');
-        snprintf(url, sizeof(url), "%s%s", mirror, base ? base : "/");
-    } else {
-        snprintf(url, sizeof(url), "%s", f->url);
-    }
+    char problem[256];
     char *slash = strrchr(path, '/');
     *slash = 0;
     int rc = io_make_dirs(path, err);
@@ -130,12 +125,29 @@ static int download(const dataset_desc *d, const dataset_fetch *f, const char *m
     return 0;
 }
 
+/* Downloads one entry to PATH.part, from its URL or the mirror's. */
+static int download(const dataset_desc *d, const dataset_fetch *f, const char *mirror,
+                    FILE *log, hia_error *err)
+{
+    char *path = file_path(d, f->file.name), *part = xstrfmt("%s.part", path), *url;
+    if (mirror) {
+        const char *base = strrchr(f->url, '/');
+        url = xstrfmt("%s%s", mirror, base ? base : "/");
+    } else {
+        url = xstrdup(f->url);
+    }
+    int rc = download_to(d, f, path, part, url, log, err);
+    free(path);
+    free(part);
+    free(url);
+    return rc;
+}
+
 static int unpack(const dataset_desc *d, const dataset_fetch *f, FILE *log, hia_error *err)
 {
-    char path[4096];
-    file_path(d, f->file.name, path, sizeof(path));
     if (!strcmp(f->unpack, "none"))
         return 0;
+    char *path = file_path(d, f->file.name);
     fprintf(log, "%s: unpacking %s\n", d->name, f->file.name);
     fflush(log);
     /* tar -xf A -C DIR --wildcards M... | unzip -o -q A M... -d DIR */
@@ -159,10 +171,11 @@ static int unpack(const dataset_desc *d, const dataset_fetch *f, FILE *log, hia_
     int rc = run_tool(argv, err);
     free(argv);
     if (rc)
-        return hia_wrap(err, "unpacking %s", path);
-    if (unlink(path) != 0) /* the archive is no longer needed */
-        return hia_fail(err, HIA_EUSER, "%s: cannot remove: %s", path, strerror(errno));
-    return 0;
+        rc = hia_wrap(err, "unpacking %s", path);
+    else if (unlink(path) != 0) /* the archive is no longer needed */
+        rc = hia_fail(err, HIA_EUSER, "%s: cannot remove: %s", path, strerror(errno));
+    free(path);
+    return rc;
 }
 
 /* Checks every recorded file; the first problem is the error. */

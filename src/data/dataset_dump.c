@@ -2,12 +2,12 @@
 #include "data/dataset_dump.h"
 
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/alloc.h"
 #include "base/io.h"
+#include "base/strbuf.h"
 
 static void put_be32(unsigned char *p, uint32_t v)
 {
@@ -37,7 +37,6 @@ static int write_idx(const char *path, const uint32_t *dims, int n_dims, const u
 static int dump_split(const dataset_images *d, const char *dir, const char *name,
                       hia_error *err)
 {
-    char path[4200];
     int colour = d->channels > 1;
     uint32_t dims[4] = {(uint32_t)d->n, (uint32_t)d->channels, (uint32_t)d->height,
                         (uint32_t)d->width};
@@ -52,12 +51,14 @@ static int dump_split(const dataset_images *d, const char *dir, const char *name
         }
         labels[i] = (uint8_t)d->labels[i];
     }
-    snprintf(path, sizeof(path), "%s/%s-images-idx%d-ubyte", dir, name, colour ? 4 : 3);
+    char *path = xstrfmt("%s/%s-images-idx%d-ubyte", dir, name, colour ? 4 : 3);
     int rc = write_idx(path, colour ? dims : grey, colour ? 4 : 3, d->pixels, pixels, err);
-    snprintf(path, sizeof(path), "%s/%s-labels-idx1-ubyte", dir, name);
+    free(path);
+    path = xstrfmt("%s/%s-labels-idx1-ubyte", dir, name);
     uint32_t n = (uint32_t)d->n;
     if (!rc)
         rc = write_idx(path, &n, 1, labels, (size_t)d->n, err);
+    free(path);
     free(labels);
     return rc;
 }

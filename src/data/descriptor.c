@@ -3,14 +3,14 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "data/formats/format.h"
 #include "base/alloc.h"
+#include "base/strbuf.h"
 #include "base/yamldoc.h"
+#include "data/formats/format.h"
 
 const char *dataset_dir(void)
 {
@@ -18,18 +18,20 @@ const char *dataset_dir(void)
     return env && *env ? env : HIA_DATASETS_DIR;
 }
 
-static void descriptor_path(const char *name, char *buf, size_t size)
+/* The descriptor's path, for the caller to free. */
+static char *descriptor_path(const char *name)
 {
-    snprintf(buf, size, "%s/%s.yaml", dataset_dir(), name);
+    return xstrfmt("%s/%s.yaml", dataset_dir(), name);
 }
 
 int dataset_exists(const char *name)
 {
-    char path[4096];
     if (!*name || strchr(name, '/'))
         return 0;
-    descriptor_path(name, path, sizeof(path));
-    return access(path, R_OK) == 0;
+    char *path = descriptor_path(name);
+    int found = access(path, R_OK) == 0;
+    free(path);
+    return found;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -114,10 +116,7 @@ static int req_string(yamldoc *y, yaml_node_t *map, const char *key, char **out,
 
 static char *join(const char *dir, const char *name)
 {
-    size_t len = strlen(dir) + strlen(name) + 2;
-    char *p = xmalloc(len);
-    snprintf(p, len, "%s%s%s", name[0] == '/' ? "" : dir, name[0] == '/' ? "" : "/", name);
-    return p;
+    return xstrfmt("%s%s%s", name[0] == '/' ? "" : dir, name[0] == '/' ? "" : "/", name);
 }
 
 /* A list of strings (a sequence, or a single string as a list of one). */
@@ -391,14 +390,15 @@ static int parse_desc(yamldoc *y, const char *name, dataset_desc *d, hia_error *
 
 int dataset_desc_load(const char *name, dataset_desc *d, hia_error *err)
 {
-    char path[4096];
     yamldoc y;
     memset(d, 0, sizeof(*d));
     if (!dataset_exists(name))
         return hia_fail(err, HIA_EUSER, "unknown dataset '%s' (no descriptor in %s)", name,
                         dataset_dir());
-    descriptor_path(name, path, sizeof(path));
-    if (yamldoc_load(&y, path, err))
+    char *path = descriptor_path(name);
+    int failed = yamldoc_load(&y, path, err);
+    free(path);
+    if (failed)
         return -1;
     int rc = parse_desc(&y, name, d, err);
     yamldoc_free(&y);

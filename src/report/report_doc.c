@@ -37,15 +37,16 @@ void doc_heading(report_doc *d, int level, const char *text)
 
 void doc_para(report_doc *d, const char *fmt, ...)
 {
-    char text[4096];
+    strbuf text = STRBUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof(text), fmt, ap);
+    strbuf_vaddf(&text, fmt, ap);
     va_end(ap);
     strbuf_addf(&d->html, "<p>");
-    svg_escape(&d->html, text);
+    svg_escape(&d->html, text.buf);
     strbuf_addf(&d->html, "</p>\n");
-    strbuf_addf(&d->md, "%s\n\n", text);
+    strbuf_addf(&d->md, "%s\n\n", text.buf);
+    strbuf_free(&text);
 }
 
 /* A Markdown cell: pipes escaped. */

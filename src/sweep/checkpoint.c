@@ -1,7 +1,5 @@
 /* A trial's resumable state after each epoch, written atomically. */
 #include "sweep/checkpoint.h"
-#include "base/alloc.h"
-#include "base/io.h"
 
 #include <darknet.h>
 #include <errno.h>
@@ -13,6 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
+
+#include "base/alloc.h"
+#include "base/io.h"
+#include "base/strbuf.h"
 
 #define MAGIC "HIACKPT1"
 
@@ -98,22 +100,23 @@ static int sync_dir(const char *path)
 int checkpoint_save(const char *path, network *net, const train_result *r, hia_error *err)
 {
     buffer b = {0};
-    char tmp[4200];
     serialise(&b, net, r);
-    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    char *tmp = xstrfmt("%s.tmp", path);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int ok = fd >= 0 && io_write_all(fd, b.data, b.len) == 0 && fsync(fd) == 0;
     int saved = errno;
     if (fd >= 0 && close(fd) != 0)
         ok = 0;
     free(b.data);
+    int rc = 0;
     if (!ok || rename(tmp, path) != 0 || sync_dir(path) != 0) {
         saved = ok ? errno : saved;
         unlink(tmp);
-        return hia_fail(err, io_status(saved, HIA_EINTERNAL), "cannot write checkpoint %s: %s",
-                        path, strerror(saved));
+        rc = hia_fail(err, io_status(saved, HIA_EINTERNAL), "cannot write checkpoint %s: %s",
+                      path, strerror(saved));
     }
-    return 0;
+    free(tmp);
+    return rc;
 }
 
 typedef struct reader {

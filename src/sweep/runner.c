@@ -95,7 +95,7 @@ static double param_number(const space_param *p, double v)
 }
 
 typedef struct plan_texts {
-    char config[4096];
+    strbuf config;
     char texts[SPACE_MAX_LAYERS * 64][64];
     store_param params[SPACE_MAX_LAYERS * 64];
     int n;
@@ -103,16 +103,12 @@ typedef struct plan_texts {
 
 static void describe_config(const space *s, const space_config *c, plan_texts *t)
 {
-    size_t used = 0;
     t->n = 0;
-    t->config[0] = 0;
+    strbuf_reset(&t->config);
     for (int i = 0; i < s->n; i++) {
         char value[512];
         space_format_value(s, c, i, value, sizeof(value));
-        used += (size_t)snprintf(t->config + used, sizeof(t->config) - used, "%s%s",
-                                 i ? " " : "", value);
-        if (used >= sizeof(t->config))
-            used = sizeof(t->config) - 1;
+        strbuf_addf(&t->config, "%s%s", i ? " " : "", value);
         const space_param *p = &s->params[i];
         for (int k = 0; k < c->values[i].n && t->n < SPACE_MAX_LAYERS * 64; k++) {
             double v = c->values[i].v[k];
@@ -145,12 +141,14 @@ static int plan_experiment(runner *r, hia_error *err)
         for (int d = 0; d < c->n_datasets; d++)
             plans[k * c->n_datasets + d] = (store_trial_plan){
                 c->datasets[d].name, k, space_config_hash(&c->space, &configs[k]), c->seed,
-                texts[k].config, texts[k].params, texts[k].n};
+                strbuf_str(&texts[k].config), texts[k].params, texts[k].n};
     }
     rc = store_plan(r->db, plans, (int)(n * c->n_datasets), err);
     for (long k = 0; k < n; k++)
         space_config_free(&configs[k]);
 done:
+    for (long k = 0; k < n; k++)
+        strbuf_free(&texts[k].config);
     free(configs);
     free(plans);
     free(texts);

@@ -8,6 +8,7 @@
 
 #include "base/alloc.h"
 #include "base/num.h"
+#include "base/strbuf.h"
 #include "base/yamldoc.h"
 
 static void param_free(space_param *p)
@@ -181,21 +182,27 @@ int space_sample_missing(const space *s, space_config *c, rng *r, hia_error *err
     return rc;
 }
 
-static int describe(const space_param *p, char *buf, size_t size)
+/* Fails for a value of p outside its range, which the message describes. */
+static int fail_range(const space_param *p, const char *text, const char *problem,
+                      hia_error *err)
 {
-    if (p->type != SPACE_CATEGORICAL)
-        return snprintf(buf, size, "%s %g..%g%s", p->type == SPACE_INT ? "int" : "float",
-                        p->low, p->high, p->log ? " (log)" : "");
-    size_t used = (size_t)snprintf(buf, size, "one of");
-    for (int i = 0; i < p->n_choices && used < size; i++)
-        used += (size_t)snprintf(buf + used, size - used, " %s", p->choices[i]);
-    return (int)used;
+    strbuf range = STRBUF_INIT;
+    if (p->type != SPACE_CATEGORICAL) {
+        strbuf_addf(&range, "%s %g..%g%s", p->type == SPACE_INT ? "int" : "float", p->low,
+                    p->high, p->log ? " (log)" : "");
+    } else {
+        strbuf_addstr(&range, "one of");
+        for (int i = 0; i < p->n_choices; i++)
+            strbuf_addf(&range, " %s", p->choices[i]);
+    }
+    int rc = hia_fail(err, HIA_EUSER, "'%s=%s': %s (%s; defined at %s)", p->name, text, problem,
+                      strbuf_str(&range), p->where ? p->where : "?");
+    strbuf_free(&range);
+    return rc;
 }
 
 static int parse_one(const space_param *p, const char *text, double *out, hia_error *err)
 {
-    char range[512];
-    describe(p, range, sizeof(range));
     if (p->type == SPACE_CATEGORICAL) {
         double want;
         int numeric = parse_double(text, &want) == 0;
@@ -207,8 +214,7 @@ static int parse_one(const space_param *p, const char *text, double *out, hia_er
                 return 0;
             }
         }
-        return hia_fail(err, HIA_EUSER, "'%s=%s': not in the space (%s; defined at %s)",
-                        p->name, text, range, p->where ? p->where : "?");
+        return fail_range(p, text, "not in the space", err);
     }
     double v;
     long l;
@@ -218,8 +224,7 @@ static int parse_one(const space_param *p, const char *text, double *out, hia_er
     if (p->type == SPACE_INT)
         v = (double)l;
     if (v < p->low || v > p->high)
-        return hia_fail(err, HIA_EUSER, "'%s=%s': outside the space (%s; defined at %s)",
-                        p->name, text, range, p->where ? p->where : "?");
+        return fail_range(p, text, "outside the space", err);
     *out = v;
     return 0;
 }
@@ -238,14 +243,16 @@ int space_set(const space *s, space_config *c, const char *assignment, hia_error
     int i;
     const space_param *p = space_find(s, name, &i);
     if (!p) {
-        char known[1024] = "";
+        strbuf known = STRBUF_INIT;
         for (int k = 0; k < s->n; k++) {
-            strncat(known, s->params[k].name, sizeof(known) - strlen(known) - 1);
+            strbuf_addstr(&known, s->params[k].name);
             if (k + 1 < s->n)
-                strncat(known, ", ", sizeof(known) - strlen(known) - 1);
+                strbuf_addstr(&known, ", ");
         }
-        return hia_fail(err, HIA_EUSER, "unknown hyperparameter '%s' (the space has: %s)", name,
-                        known);
+        int rc = hia_fail(err, HIA_EUSER, "unknown hyperparameter '%s' (the space has: %s)",
+                          name, strbuf_str(&known));
+        strbuf_free(&known);
+        return rc;
     }
     char *values = xstrdup(eq + 1);
     space_value v = {0};

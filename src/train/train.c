@@ -17,6 +17,7 @@
 #include "base/clock.h"
 #include "base/io.h"
 #include "base/rng.h"
+#include "base/strbuf.h"
 #include "train/gpu.h"
 
 /* Darknet reports fatal errors through a handler; hia's jumps back to train_run. */
@@ -64,14 +65,18 @@ void train_result_free(train_result *r)
     memset(r, 0, sizeof(*r));
 }
 
-static int write_cfg(const char *text, char *path, size_t size, hia_error *err)
+/* Writes text to a new temporary file; returns its path, for the caller to free, or NULL. */
+static char *write_cfg(const char *text, hia_error *err)
 {
     const char *tmp = getenv("TMPDIR");
-    snprintf(path, size, "%s/hia-net-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    char *path = xstrfmt("%s/hia-net-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     int fd = mkstemp(path);
-    if (fd < 0)
-        return hia_fail(err, io_status(errno, HIA_EINTERNAL), "cannot create a temporary file "
-                        "in %s: %s", tmp && *tmp ? tmp : "/tmp", strerror(errno));
+    if (fd < 0) {
+        hia_fail(err, io_status(errno, HIA_EINTERNAL), "cannot create a temporary file "
+                 "in %s: %s", tmp && *tmp ? tmp : "/tmp", strerror(errno));
+        free(path);
+        return NULL;
+    }
     int bad = io_write_all(fd, text, strlen(text)) != 0, e = errno;
     if (close(fd) != 0 && !bad) {
         bad = 1;
@@ -79,10 +84,11 @@ static int write_cfg(const char *text, char *path, size_t size, hia_error *err)
     }
     if (bad) {
         unlink(path);
-        return hia_fail(err, io_status(e, HIA_EINTERNAL), "cannot write %s: %s", path,
-                        strerror(e));
+        hia_fail(err, io_status(e, HIA_EINTERNAL), "cannot write %s: %s", path, strerror(e));
+        free(path);
+        return NULL;
     }
-    return 0;
+    return path;
 }
 
 /* Fills net->input (and net->truth when truth) with images order[0..k) of d. */
@@ -391,10 +397,10 @@ static int train_epochs(network *net, const netgen_params *p, const dataset_spli
 int train_run(const char *cfg_text, const netgen_params *p, const dataset_splits *data,
               const train_options *o, train_result *r, hia_error *err)
 {
-    char path[4096];
     network *volatile net = NULL;
     memset(r, 0, sizeof(*r));
-    if (write_cfg(cfg_text, path, sizeof(path), err))
+    char *path = write_cfg(cfg_text, err);
+    if (!path)
         return -1;
     set_threads(o->threads);
     darknet_set_error_handler(on_darknet_error);
@@ -402,12 +408,14 @@ int train_run(const char *cfg_text, const netgen_params *p, const dataset_splits
         /* Darknet's state is unknown now: the network is not freed (one trial per process). */
         unmute_stderr();
         unlink(path);
+        free(path);
         darknet_set_error_handler(NULL);
         return hia_fail(err, HIA_EINTERNAL, "darknet: %s", darknet_msg);
     }
     darknet_seed(rng_derive(o->seed, o->trial, RNG_DARKNET, 0));
     if (gpu_select(o->use_gpu ? o->gpu : -1, err)) {
         unlink(path);
+        free(path);
         darknet_set_error_handler(NULL);
         return -1;
     }
@@ -421,5 +429,6 @@ int train_run(const char *cfg_text, const netgen_params *p, const dataset_splits
     rc = rc || train_epochs(net, p, data, o, r, err);
     free_network(net);
     darknet_set_error_handler(NULL);
+    free(path); /* not sooner: a Darknet error jumps back to where it is freed too */
     return rc ? -1 : 0;
 }

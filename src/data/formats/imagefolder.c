@@ -6,7 +6,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -16,6 +15,7 @@
 #include <stb_image_resize.h>
 
 #include "base/alloc.h"
+#include "base/strbuf.h"
 
 typedef struct name_list {
     char **items;
@@ -65,12 +65,13 @@ static int list_dir(const char *dir, int want_dirs, name_list *out, hia_error *e
     if (!d)
         return hia_fail(err, HIA_EUSER, "%s: cannot open folder: %s", dir, strerror(errno));
     while ((e = readdir(d))) {
-        char path[4096];
         struct stat st;
         if (e->d_name[0] == '.')
             continue;
-        if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= sizeof(path) ||
-            stat(path, &st) != 0)
+        char *path = xstrfmt("%s/%s", dir, e->d_name);
+        int found = stat(path, &st) == 0;
+        free(path);
+        if (!found)
             continue; /* a dangling link is no image */
         if (want_dirs ? S_ISDIR(st.st_mode) : (S_ISREG(st.st_mode) && is_image(e->d_name)))
             names_add(out, e->d_name);
@@ -101,12 +102,15 @@ static int find_classes(const format_request *req, name_list *classes, hia_error
     }
     names_free(classes);
     for (int k = 0; k < req->classes; k++) {
-        char path[4096];
         struct stat st;
-        snprintf(path, sizeof(path), "%s/%s", root, req->class_names[k]);
-        if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-            return hia_fail(err, HIA_EUSER, "%s: missing: the folder of class '%s'", path,
-                            req->class_names[k]);
+        char *path = xstrfmt("%s/%s", root, req->class_names[k]);
+        if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            hia_fail(err, HIA_EUSER, "%s: missing: the folder of class '%s'", path,
+                     req->class_names[k]);
+            free(path);
+            return -1;
+        }
+        free(path);
         names_add(classes, req->class_names[k]);
     }
     return 0;
@@ -184,27 +188,32 @@ static int load_all(const format_request *req, name_list *classes, name_list *fi
                     int *first_of, dataset_images *out, hia_error *err)
 {
     const char *root = req->files[0];
-    char path[8192];
+    int rc;
     for (int k = 0; k < classes->n; k++) {
-        char dir[4096];
-        snprintf(dir, sizeof(dir), "%s/%s", root, classes->items[k]);
+        char *dir = xstrfmt("%s/%s", root, classes->items[k]);
         first_of[k] = files->n;
-        if (list_dir(dir, 0, files, err))
+        rc = list_dir(dir, 0, files, err);
+        if (!rc && files->n == first_of[k])
+            rc = hia_fail(err, HIA_EUSER, "%s: empty class folder (no .png, .jpg, .jpeg or "
+                          ".bmp images)", dir);
+        free(dir);
+        if (rc)
             return -1;
-        if (files->n == first_of[k])
-            return hia_fail(err, HIA_EUSER, "%s: empty class folder (no .png, .jpg, .jpeg or "
-                            ".bmp images)", dir);
     }
     first_of[classes->n] = files->n;
     int w, h, c;
-    snprintf(path, sizeof(path), "%s/%s/%s", root, classes->items[0], files->items[0]);
-    if (first_shape(req, path, &w, &h, &c, err) || format_alloc(out, files->n, w, h, c, root, err))
+    char *path = xstrfmt("%s/%s/%s", root, classes->items[0], files->items[0]);
+    rc = first_shape(req, path, &w, &h, &c, err);
+    free(path);
+    if (rc || format_alloc(out, files->n, w, h, c, root, err))
         return -1;
     out->classes = classes->n;
     for (int k = 0; k < classes->n; k++)
         for (int i = first_of[k]; i < first_of[k + 1]; i++) {
-            snprintf(path, sizeof(path), "%s/%s/%s", root, classes->items[k], files->items[i]);
-            if (load_image(req, path, out, i, err))
+            path = xstrfmt("%s/%s/%s", root, classes->items[k], files->items[i]);
+            rc = load_image(req, path, out, i, err);
+            free(path);
+            if (rc)
                 return -1;
             out->labels[i] = (uint16_t)k;
         }

@@ -7,11 +7,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/strbuf.h"
 
 enum { SIDE = 28, IMAGE = SIDE * SIDE };
 
@@ -150,16 +150,17 @@ int format_load_mnist_json(const format_request *req, dataset_images *out, hia_e
     out->channels = 1;
     out->classes = 10;
     for (int d = 0; d < 10; d++) {
-        char path[4096];
         uint8_t *px;
         size_t images;
-        snprintf(path, sizeof(path), "%s/%d.json", req->files[0], d);
-        if (load_digit(path, &px, &images, err))
-            return -1;
-        if (images == 0) {
+        char *path = xstrfmt("%s/%d.json", req->files[0], d);
+        int rc = load_digit(path, &px, &images, err);
+        if (!rc && images == 0) {
             free(px);
-            return hia_fail(err, HIA_EUSER, "%s: no images of the digit %d", path, d);
+            rc = hia_fail(err, HIA_EUSER, "%s: no images of the digit %d", path, d);
         }
+        free(path);
+        if (rc)
+            return -1;
         size_t lo = (size_t)floor(from * (double)images), hi = (size_t)floor(to * (double)images);
         append(out, px, lo, hi, d);
         free(px);
