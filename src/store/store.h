@@ -1,7 +1,8 @@
-/* store: the SQLite results store of one experiment (WAL mode, schema versioned). It holds
-   the experiment's settings, the planned trials with their configurations, atomic claims
-   with leases and heartbeats, each finished trial written in one transaction with its epoch
-   log, and the reads behind status and export. */
+/* store: the results store of one experiment (schema versioned), written once over the
+   database interface of store/db.h (SQLite: store/sqlite.c). It holds the experiment's
+   settings, the planned trials with their configurations, atomic claims with leases and
+   heartbeats timed by the database's clock, each finished trial written in one transaction
+   with its epoch log, and the reads behind status and export. */
 #ifndef HIA_STORE_H
 #define HIA_STORE_H
 
