@@ -436,7 +436,7 @@ static int dataset_agreement(const analyze_args *a, const name_list *datasets, j
     store *s;
     int n = datasets->n, d = 0, rc;
     double *imp = NULL;
-    if (store_open(a->input, &s, err))
+    if (store_open_existing(a->input, &s, err))
         return -1;
     rc = summary_per_dataset(s, a->target ? a->target : "test_accuracy", a->layers, &a->o,
                              (const char *const *)datasets->names, n, &imp, &d, err);
@@ -471,7 +471,7 @@ static int load(analyze_args *a, table *t, name_list *datasets, char **scope, hi
         return table_read_csv(a->input, &o, t, err);
     }
     store *s;
-    if (store_open(a->input, &s, err))
+    if (store_open_existing(a->input, &s, err))
         return -1;
     int rc = settings_apply(s, &a->o, a->given, a->settings, sizeof(a->settings), err) ||
              store_datasets(s, collect_dataset, datasets, err);

@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/alloc.h"
 #include "base/strbuf.h"
@@ -22,8 +21,5 @@ int store_arg_open(const char *path, store **s, char **where, hia_error *err)
     } else {
         *where = xstrdup(path);
     }
-    if (access(*where, R_OK) != 0)
-        return hia_fail(err, HIA_EUSER, "%s: no results store there (run `hia run` first)",
-                        *where);
-    return store_open(*where, s, err);
+    return store_open_existing(*where, s, err);
 }

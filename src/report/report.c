@@ -1,7 +1,6 @@
 /* The report command: report.html, report.md and the SVG figures. */
 #include "report/report.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -304,8 +303,6 @@ static int write_report(const report_data *d, const char *dir, hia_error *err)
 int report_write(const char *store_path, const char *dir, char **written, hia_error *err)
 {
     *written = NULL;
-    if (access(store_path, R_OK) != 0)
-        return hia_fail(err, HIA_EUSER, "%s: cannot open: %s", store_path, strerror(errno));
     report_data d;
     int rc = report_data_load(store_path, &d, err);
     if (!rc) {

@@ -141,7 +141,7 @@ int report_data_load(const char *store_path, report_data *d, hia_error *err)
     memset(d, 0, sizeof(*d));
     d->store_path = store_path;
     d->options = summary_defaults();
-    if (store_open(store_path, &s, err))
+    if (store_open_existing(store_path, &s, err))
         return -1;
     int rc = store_meta(s, "setting:experiment", &d->experiment, err) ||
              settings_apply(s, &d->options, 0, d->settings, sizeof(d->settings), err) ||

@@ -1,9 +1,11 @@
-/* db: the SQL connection a results store works through, one file per database
-   (store/sqlite.c). The store writes its SQL once, in what every backend accepts: ?N
-   placeholders, ON CONFLICT upserts, RETURNING, count(*) FILTER, and the token @now for the
-   database's own clock (leases are timed by the database, never by a worker's clock). What
-   differs stays behind this interface: opening, the schema's column types, a transaction that
-   holds the write lock from its start, error texts and which errors are the machine's. */
+/* db: the SQL connection a results store works through, one file per database: SQLite
+   (store/sqlite.c) for a path, PostgreSQL (store/postgres.c) for a postgresql:// or
+   postgres:// URI. The store writes its SQL once, in what every backend accepts: ? and ?N
+   placeholders, ON CONFLICT upserts, RETURNING, count(*) FILTER, the token @now for the
+   database's own clock (leases are timed by the database, never by a worker's clock) and
+   @lock after a SELECT whose rows a claim takes (FOR UPDATE SKIP LOCKED where rows lock).
+   What differs stays behind this interface: connecting, the schema's column types,
+   transactions, error texts and which errors are the machine's. */
 #ifndef HIA_DB_H
 #define HIA_DB_H
 
@@ -12,16 +14,20 @@
 typedef struct db db;
 typedef struct db_stmt db_stmt;
 
-/* Opens (creating if need be) the database at where; errors name where. */
-int db_open(const char *where, db **out, hia_error *err);
+/* Whether where names a PostgreSQL database rather than an SQLite file. */
+int db_is_uri(const char *where);
+/* Connects to the database at where (create: an SQLite file is created if need be); errors
+   name where, and never a password. */
+int db_open(const char *where, int create, db **out, hia_error *err);
 void db_close(db *d);
 /* The store's tables, in this database's column types. */
 const char *db_schema(const db *d);
 
 /* Statements without parameters or rows; 0 or -1 (the error in db_errmsg). */
 int db_exec(db *d, const char *sql);
-/* Starts a transaction that holds the write lock from its start. */
-int db_begin(db *d);
+/* Starts a transaction; exclusive: one that no other writer runs beside (a claim is not:
+   its @lock rows are its own). */
+int db_begin(db *d, int exclusive);
 /* Abandons the transaction (an error being reported must be read before: this resets it). */
 void db_rollback(db *d);
 
@@ -47,5 +53,7 @@ void db_finalize(db_stmt *st);
    read-only file), else HIA_EINTERNAL. */
 const char *db_errmsg(const db *d);
 int db_error_status(const db *d);
+/* Whether the last error was a table that does not exist (a database without the schema). */
+int db_no_such_table(const db *d);
 
 #endif

@@ -1,5 +1,5 @@
 /* The results store's database in SQLite: one file, WAL mode, fsynced commits. */
-#include "store/db.h"
+#include "store/db_backend.h"
 
 #include <math.h>
 #include <sqlite3.h>
@@ -8,17 +8,18 @@
 #include <time.h>
 
 #include "base/alloc.h"
-#include "base/strbuf.h"
 
-struct db {
+typedef struct sq_db {
+    db base;
     sqlite3 *sql;
-};
+} sq_db;
 
-struct db_stmt {
+typedef struct sq_stmt {
+    db_stmt base;
     sqlite3_stmt *st;
-    db *d;
+    sq_db *d;
     long long changes;
-};
+} sq_stmt;
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -50,9 +51,19 @@ static const char schema[] =
 /* SQLite's clock in Unix seconds, to the millisecond. */
 static const char now_sql[] = "((julianday('now') - 2440587.5) * 86400.0)";
 
+static sq_db *DB(const db *d)
+{
+    return (sq_db *)d;
+}
+
+static sq_stmt *ST(db_stmt *st)
+{
+    return (sq_stmt *)st;
+}
+
 /* Switching to WAL needs a moment alone with the file, and SQLite answers "busy" at once
    instead of waiting when another process opens the store at the same time: retry. */
-static int exec_when_free(db *d, const char *sql)
+static int exec_when_free(sq_db *d, const char *sql)
 {
     for (int tries = 0;; tries++) {
         int rc = sqlite3_exec(d->sql, sql, NULL, NULL, NULL);
@@ -65,168 +76,26 @@ static int exec_when_free(db *d, const char *sql)
     }
 }
 
-int db_open(const char *where, db **out, hia_error *err)
+static void sq_close(db *base)
 {
-    db *d = xcalloc(1, sizeof(*d));
-    *out = NULL;
-    if (sqlite3_open_v2(where, &d->sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK) {
-        hia_fail(err, HIA_EUSER, "%s: cannot open the results store: %s", where,
-                 d->sql ? sqlite3_errmsg(d->sql) : "out of memory");
-        db_close(d);
-        return -1;
-    }
-    sqlite3_busy_timeout(d->sql, 30000);
-    if (exec_when_free(d, "PRAGMA journal_mode=WAL") ||
-        db_exec(d, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")) {
-        if (sqlite3_errcode(d->sql) == SQLITE_NOTADB)
-            hia_fail(err, HIA_EUSER, "%s: not a results store (not an SQLite database)", where);
-        else
-            hia_fail(err, db_error_status(d), "%s: cannot set up the store: %s", where,
-                     db_errmsg(d));
-        db_close(d);
-        return -1;
-    }
-    *out = d;
-    return 0;
+    sqlite3_close(DB(base)->sql);
+    free(base);
 }
 
-void db_close(db *d)
+static int sq_exec(db *d, const char *sql)
 {
-    if (!d)
-        return;
-    sqlite3_close(d->sql);
-    free(d);
+    return sqlite3_exec(DB(d)->sql, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-const char *db_schema(const db *d)
+static const char *sq_errmsg(const db *d)
 {
-    (void)d;
-    return schema;
-}
-
-int db_exec(db *d, const char *sql)
-{
-    return sqlite3_exec(d->sql, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
-}
-
-int db_begin(db *d)
-{
-    return db_exec(d, "BEGIN IMMEDIATE");
-}
-
-void db_rollback(db *d)
-{
-    sqlite3_exec(d->sql, "ROLLBACK", NULL, NULL, NULL);
-}
-
-/* The statement's text with @now spelled in SQLite. */
-static char *dialect(const char *sql)
-{
-    strbuf out = STRBUF_INIT;
-    for (const char *p = sql; *p;) {
-        const char *at = strstr(p, "@now");
-        if (!at) {
-            strbuf_addstr(&out, p);
-            break;
-        }
-        strbuf_add(&out, p, (size_t)(at - p));
-        strbuf_addstr(&out, now_sql);
-        p = at + 4;
-    }
-    return out.buf;
-}
-
-int db_prepare(db *d, const char *sql, db_stmt **st)
-{
-    char *text = dialect(sql);
-    sqlite3_stmt *s;
-    int rc = sqlite3_prepare_v2(d->sql, text, -1, &s, NULL);
-    free(text);
-    if (rc != SQLITE_OK)
-        return -1;
-    *st = xcalloc(1, sizeof(**st));
-    **st = (db_stmt){s, d, 0};
-    return 0;
-}
-
-void db_bind_text(db_stmt *st, int i, const char *v)
-{
-    if (v)
-        sqlite3_bind_text(st->st, i, v, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st->st, i);
-}
-
-void db_bind_int(db_stmt *st, int i, long long v)
-{
-    sqlite3_bind_int64(st->st, i, v);
-}
-
-void db_bind_double(db_stmt *st, int i, double v)
-{
-    if (isfinite(v))
-        sqlite3_bind_double(st->st, i, v);
-    else
-        sqlite3_bind_null(st->st, i);
-}
-
-int db_step(db_stmt *st)
-{
-    int rc = sqlite3_step(st->st);
-    st->changes = sqlite3_changes(st->d->sql);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
-}
-
-int db_columns(db_stmt *st)
-{
-    return sqlite3_column_count(st->st);
-}
-
-const char *db_column_name(db_stmt *st, int i)
-{
-    return sqlite3_column_name(st->st, i);
-}
-
-const char *db_column_text(db_stmt *st, int i)
-{
-    return (const char *)sqlite3_column_text(st->st, i);
-}
-
-long long db_column_int(db_stmt *st, int i)
-{
-    return sqlite3_column_int64(st->st, i);
-}
-
-double db_column_double(db_stmt *st, int i)
-{
-    if (sqlite3_column_type(st->st, i) == SQLITE_NULL)
-        return NAN;
-    return sqlite3_column_double(st->st, i);
-}
-
-long long db_changes(db_stmt *st)
-{
-    return st->changes;
-}
-
-void db_finalize(db_stmt *st)
-{
-    if (!st)
-        return;
-    sqlite3_finalize(st->st);
-    free(st);
-}
-
-const char *db_errmsg(const db *d)
-{
-    return sqlite3_errmsg(d->sql);
+    return sqlite3_errmsg(DB(d)->sql);
 }
 
 /* A full disk, an I/O error or a store that cannot be written are faults of the machine. */
-int db_error_status(const db *d)
+static int sq_error_status(const db *d)
 {
-    switch (sqlite3_errcode(d->sql)) {
+    switch (sqlite3_errcode(DB(d)->sql)) {
     case SQLITE_FULL:
     case SQLITE_IOERR:
     case SQLITE_READONLY:
@@ -236,3 +105,134 @@ int db_error_status(const db *d)
         return HIA_EINTERNAL;
     }
 }
+
+static int sq_no_such_table(const db *d)
+{
+    return !strncmp(sqlite3_errmsg(DB(d)->sql), "no such table", 13);
+}
+
+static int sq_open(const char *where, int create, db **out, hia_error *err)
+{
+    sq_db *d = xcalloc(1, sizeof(*d));
+    d->base.ops = &db_sqlite_ops;
+    *out = NULL;
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(where, &d->sql, flags, NULL) != SQLITE_OK) {
+        if (!create && sqlite3_errcode(d->sql) == SQLITE_CANTOPEN)
+            hia_fail(err, HIA_EUSER, "%s: no results store there (run `hia run` first)", where);
+        else
+            hia_fail(err, HIA_EUSER, "%s: cannot open the results store: %s", where,
+                     d->sql ? sqlite3_errmsg(d->sql) : "out of memory");
+        sq_close(&d->base);
+        return -1;
+    }
+    sqlite3_busy_timeout(d->sql, 30000);
+    if (exec_when_free(d, "PRAGMA journal_mode=WAL") ||
+        sq_exec(&d->base, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")) {
+        if (sqlite3_errcode(d->sql) == SQLITE_NOTADB)
+            hia_fail(err, HIA_EUSER, "%s: not a results store (not an SQLite database)", where);
+        else
+            hia_fail(err, sq_error_status(&d->base), "%s: cannot set up the store: %s", where,
+                     sq_errmsg(&d->base));
+        sq_close(&d->base);
+        return -1;
+    }
+    *out = &d->base;
+    return 0;
+}
+
+/* SQLite has one writer at a time: every transaction takes the write lock at its start. */
+static int sq_begin(db *d, int exclusive)
+{
+    (void)exclusive;
+    return sq_exec(d, "BEGIN IMMEDIATE");
+}
+
+static int sq_prepare(db *d, const char *sql, db_stmt **st)
+{
+    char *text = db_dialect(sql, NULL, now_sql, "", NULL);
+    sqlite3_stmt *s;
+    int rc = sqlite3_prepare_v2(DB(d)->sql, text, -1, &s, NULL);
+    free(text);
+    if (rc != SQLITE_OK)
+        return -1;
+    sq_stmt *q = xcalloc(1, sizeof(*q));
+    *q = (sq_stmt){{&db_sqlite_ops}, s, DB(d), 0};
+    *st = &q->base;
+    return 0;
+}
+
+static void sq_bind_text(db_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(ST(st)->st, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(ST(st)->st, i);
+}
+
+static void sq_bind_int(db_stmt *st, int i, long long v)
+{
+    sqlite3_bind_int64(ST(st)->st, i, v);
+}
+
+static void sq_bind_double(db_stmt *st, int i, double v)
+{
+    if (isfinite(v))
+        sqlite3_bind_double(ST(st)->st, i, v);
+    else
+        sqlite3_bind_null(ST(st)->st, i);
+}
+
+static int sq_step(db_stmt *st)
+{
+    int rc = sqlite3_step(ST(st)->st);
+    ST(st)->changes = sqlite3_changes(ST(st)->d->sql);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int sq_columns(db_stmt *st)
+{
+    return sqlite3_column_count(ST(st)->st);
+}
+
+static const char *sq_column_name(db_stmt *st, int i)
+{
+    return sqlite3_column_name(ST(st)->st, i);
+}
+
+static const char *sq_column_text(db_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(ST(st)->st, i);
+}
+
+static long long sq_column_int(db_stmt *st, int i)
+{
+    return sqlite3_column_int64(ST(st)->st, i);
+}
+
+static double sq_column_double(db_stmt *st, int i)
+{
+    if (sqlite3_column_type(ST(st)->st, i) == SQLITE_NULL)
+        return NAN;
+    return sqlite3_column_double(ST(st)->st, i);
+}
+
+static long long sq_changes(db_stmt *st)
+{
+    return ST(st)->changes;
+}
+
+static void sq_finalize(db_stmt *st)
+{
+    sqlite3_finalize(ST(st)->st);
+    free(st);
+}
+
+const db_ops db_sqlite_ops = {
+    .open = sq_open, .close = sq_close, .schema = schema, .exec = sq_exec, .begin = sq_begin,
+    .prepare = sq_prepare, .bind_text = sq_bind_text, .bind_int = sq_bind_int,
+    .bind_double = sq_bind_double, .step = sq_step, .columns = sq_columns,
+    .column_name = sq_column_name, .column_text = sq_column_text, .column_int = sq_column_int,
+    .column_double = sq_column_double, .changes = sq_changes, .finalize = sq_finalize,
+    .errmsg = sq_errmsg, .error_status = sq_error_status, .no_such_table = sq_no_such_table,
+};

@@ -26,9 +26,10 @@ static int exec(store *s, const char *sql, hia_error *err)
     return db_exec(s->db, sql) ? db_fail(s, err, "write failed") : 0;
 }
 
-static int begin(store *s, hia_error *err)
+/* exclusive: no other writer beside it (see db_begin). */
+static int begin(store *s, int exclusive, hia_error *err)
 {
-    return db_begin(s->db) ? db_fail(s, err, "cannot start a transaction") : 0;
+    return db_begin(s->db, exclusive) ? db_fail(s, err, "cannot start a transaction") : 0;
 }
 
 static int commit(store *s, hia_error *err)
@@ -76,10 +77,15 @@ static int rollback(store *s)
     return -1;
 }
 
-static int check_version(store *s, hia_error *err)
+/* The schema's version: recorded in a new store (create), else checked. */
+static int check_version(store *s, int create, hia_error *err)
 {
     char *v;
-    if (store_meta(s, "schema_version", &v, err))
+    int rc = store_meta(s, "schema_version", &v, err);
+    if ((rc && !create && db_no_such_table(s->db)) || (!rc && !v && !create))
+        return hia_fail(err, HIA_EUSER, "%s: no hia results store there (no schema: `hia run` "
+                        "makes it)", s->path);
+    if (rc)
         return -1;
     if (!v) {
         db_stmt *st;
@@ -96,22 +102,40 @@ static int check_version(store *s, hia_error *err)
     return 0;
 }
 
-int store_open(const char *path, store **out, hia_error *err)
+static int open_store(const char *path, int create, store **out, hia_error *err)
 {
     *out = NULL;
     db *d;
-    if (db_open(path, &d, err))
+    if (db_open(path, create, &d, err))
         return -1;
     store *s = xcalloc(1, sizeof(*s));
     *s = (store){d, xstrdup(path)};
-    if (begin(s, err) || exec(s, db_schema(d), err) || check_version(s, err) ||
-        commit(s, err)) {
-        rollback(s);
+    int rc = create ? begin(s, 1, err) || exec(s, db_schema(d), err) ||
+                          check_version(s, 1, err) || commit(s, err)
+                    : check_version(s, 0, err);
+    if (rc) {
+        if (create)
+            rollback(s);
         store_close(s);
         return -1;
     }
     *out = s;
     return 0;
+}
+
+int store_open(const char *path, store **out, hia_error *err)
+{
+    return open_store(path, 1, out, err);
+}
+
+int store_open_existing(const char *path, store **out, hia_error *err)
+{
+    return open_store(path, 0, out, err);
+}
+
+int store_is_uri(const char *path)
+{
+    return db_is_uri(path);
 }
 
 void store_close(store *s)
@@ -205,7 +229,7 @@ int store_check_settings(store *s, const store_setting *settings, int n, hia_err
         return -1;
     int fresh = marker == NULL;
     free(marker);
-    if (begin(s, err))
+    if (begin(s, 1, err))
         return -1;
     strbuf changed = STRBUF_INIT;
     int rc = compare_settings(s, settings, n, fresh, &changed, err);
@@ -254,7 +278,7 @@ static int plan_one(store *s, const store_trial_plan *p, hia_error *err)
 
 int store_plan(store *s, const store_trial_plan *plans, int n, hia_error *err)
 {
-    if (begin(s, err))
+    if (begin(s, 1, err))
         return -1;
     for (int i = 0; i < n; i++)
         if (plan_one(s, &plans[i], err))
@@ -267,7 +291,7 @@ int store_reclaim_dead(store *s, const char *host, int (*alive)(long pid), hia_e
     db_stmt *st;
     char prefix[300];
     snprintf(prefix, sizeof(prefix), "%s:", host);
-    if (begin(s, err))
+    if (begin(s, 1, err))
         return -1;
     if (prepare(s, "SELECT id, worker FROM trials WHERE status = 'running'", &st, err))
         return rollback(s);
@@ -298,11 +322,11 @@ int store_claim(store *s, const char *worker, double lease_seconds, store_claime
                 hia_error *err)
 {
     db_stmt *st;
-    if (begin(s, err))
+    if (begin(s, 0, err))
         return -1;
     if (prepare(s, "SELECT id, dataset, number, seed, attempts FROM trials WHERE status = "
                    "'pending' OR (status = 'running' AND lease_until < @now) ORDER BY id "
-                   "LIMIT 1", &st, err))
+                   "LIMIT 1 @lock", &st, err))
         return rollback(s);
     int rc = 0;
     if (!next_row(s, st, &rc, err)) {
@@ -368,7 +392,7 @@ int store_finish(store *s, long long id, const char *worker, const store_result 
                  hia_error *err)
 {
     db_stmt *st;
-    if (begin(s, err))
+    if (begin(s, 1, err))
         return -1;
     if (prepare(s, "UPDATE trials SET status = ?, reason = ?, val_accuracy = ?, "
                    "test_accuracy = ?, epochs_done = ?, resumed_from = ?, train_seconds = ?, "
@@ -425,7 +449,7 @@ static int set_state(store *s, const char *sql, long long id, const char *worker
 int store_fail(store *s, long long id, const char *worker, const char *reason, int max_failures,
                hia_error *err)
 {
-    if (begin(s, err))
+    if (begin(s, 1, err))
         return -1;
     if (set_state(s, "INSERT INTO failures(trial, attempt, worker, reason, at) "
                      "SELECT id, attempts, ?2, ?3, @now FROM trials WHERE id = ?1 AND "
@@ -591,7 +615,7 @@ int store_param_columns(store *s, int (*each)(void *ctx, const char *name, int l
     db_stmt *st;
     int rc = 0;
     if (prepare(s, "SELECT p.name, p.layer FROM params p JOIN (SELECT name, min(rowid) AS "
-                   "first FROM params GROUP BY name) f USING (name) GROUP BY p.name, p.layer "
+                   "first FROM params GROUP BY name) f USING (name) GROUP BY p.name, p.layer, f.first "
                    "ORDER BY f.first, p.layer", &st, err))
         return -1;
     while (!rc && next_row(s, st, &rc, err))

@@ -67,7 +67,12 @@ typedef struct store_counts {
     double trial_seconds;     /* mean wall time of a finished trial */
 } store_counts;
 
+/* path: an SQLite file, or a PostgreSQL database as a libpq URI (postgresql://...). */
+int store_is_uri(const char *path);
+/* Opens the store, making it (its file, its tables) if it is not there yet. */
 int store_open(const char *path, store **out, hia_error *err);
+/* Opens a store that must be there already (readers: status, export, analyze, report). */
+int store_open_existing(const char *path, store **out, hia_error *err);
 void store_close(store *s);
 
 /* The first run records the settings; a later run with other settings is refused with the

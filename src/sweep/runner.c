@@ -687,8 +687,8 @@ static int runner_init(runner *r, const config *c, const runner_options *o, hia_
         return hia_wrap(err, "%s", c->path);
     r->models = xstrfmt("%s/%s", o->models_dir ? o->models_dir : "models", c->experiment);
     r->path = runner_store_path(c, o->store_path);
-    char *slash = strrchr(r->path, '/');
-    if (slash) {
+    char *slash = store_is_uri(r->path) ? NULL : strrchr(r->path, '/');
+    if (slash) { /* an SQLite store's folder */
         *slash = 0;
         int rc = io_make_dirs(r->path, err);
         *slash = '/';

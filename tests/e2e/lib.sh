@@ -131,3 +131,33 @@ freeze_in_trial() {
     done
     return 1
 }
+
+# pg_start: a PostgreSQL 15 server of the test's own, initdb'd into $WORK/pg and listening
+# on a unix socket there only, run as the postgres user (the server refuses root); stopped
+# when the test exits. Database "hia" is made; role "pw" (password "right") logs in by
+# password, every other local login is trusted. Sets PG_URI (the hia database) and PG_SOCK.
+pg_start() {
+    bin=/usr/lib/postgresql/15/bin
+    [ -x "$bin/initdb" ] || fail "PostgreSQL 15 is not installed (scripts/setup --tests installs it)"
+    PG_SOCK=$WORK/pg
+    mkdir -p "$PG_SOCK"
+    chown postgres "$PG_SOCK" "$WORK"
+    runuser -u postgres -- "$bin/initdb" -D "$PG_SOCK/data" -U postgres --auth=trust \
+        > "$PG_SOCK/initdb.log" 2>&1 || fail "initdb: $(cat "$PG_SOCK/initdb.log")"
+    printf 'local all pw scram-sha-256\nlocal all all trust\n' > "$PG_SOCK/data/pg_hba.conf"
+    pg_ctl_start
+    trap 'pg_stop; rm -rf "$WORK"' EXIT
+    runuser -u postgres -- "$bin/createdb" -h "$PG_SOCK" hia
+    runuser -u postgres -- "$bin/psql" -h "$PG_SOCK" -q -c "CREATE ROLE pw LOGIN PASSWORD 'right'" hia
+    PG_URI="postgresql://postgres@/hia?host=$PG_SOCK"
+}
+
+pg_ctl_start() {
+    runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$PG_SOCK/data" -w -l "$PG_SOCK/log" \
+        -o "-k $PG_SOCK -c listen_addresses=''" start > /dev/null || fail "postgres: $(cat "$PG_SOCK/log")"
+}
+
+pg_stop() {
+    runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$PG_SOCK/data" -m fast -w stop \
+        > /dev/null 2>&1 || true
+}
