@@ -46,6 +46,8 @@ int cmd_run(int argc, char **argv, hia_error *err)
     char *path = runner_store_path(&c, o.store_path);
     strbuf again = STRBUF_INIT; /* the command that continues the sweep */
     strbuf_addf(&again, "hia run %s", argv[0]);
+    if (o.jobs != 1)
+        strbuf_addf(&again, " -j %d", o.jobs);
     if (o.store_path)
         strbuf_addf(&again, " --store %s", o.store_path);
     if (rc > 0)

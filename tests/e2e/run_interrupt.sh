@@ -17,7 +17,8 @@ stop_with() {
     rc=$?
     set -e
     [ "$rc" = "$2" ] || fail "SIG$1: exit status $rc, expected $2 ($(cat "$1.log"))"
-    grep -q "stopped by SIG$1" "$1.log" || fail "SIG$1: no message: $(cat "$1.log")"
+    grep -q "stopped by SIG$1; run \`hia run e.yaml -j 2\` again" "$1.log" ||
+        fail "SIG$1: no message with the command that continues: $(cat "$1.log")"
     st=$("$HIA" status e.yaml --json)
     [ "$(echo "$st" | json_get running)" = 0 ] || fail "SIG$1 left trials running: $st"
 }
