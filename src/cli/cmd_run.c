@@ -12,7 +12,7 @@
 #include "sweep/runner.h"
 
 static const command_help help = {
-    "hia run CONFIG [-j N] [--store PATH] [--retry-failed]",
+    "hia run CONFIG [-j N] [--store PATH] [--models DIR] [--retry-failed]",
     "Runs the experiment in CONFIG: plans its trials into the results store, then trains them,\n"
     "N at a time, each in its own process, checkpointing after every epoch. Run it again after\n"
     "any interruption to continue; a changed CONFIG is refused.\n",
@@ -31,6 +31,10 @@ int cmd_run(int argc, char **argv, hia_error *err)
                 "trials at once (default 1); each gets 1/N of the thread budget"),
         OPT_STRING("--store", "PATH", &o.store_path,
                    "results store (default results/<experiment>.sqlite)"),
+        OPT_STRING("--models", "DIR", &o.models_dir,
+                   "checkpoints in DIR/<experiment>/ (default: the experiment's\n"
+                   "models:, else models): a shared folder lets a trial stopped on\n"
+                   "one machine resume on another"),
         OPT_FLAG("--retry-failed", &o.retry_failed,
                  "trials failed for good go back to pending first (their\n"
                  "failures stay in hia export's failure_history)"),
@@ -42,6 +46,8 @@ int cmd_run(int argc, char **argv, hia_error *err)
     config c;
     if (config_load(&c, argv[0], err))
         return -1;
+    if (!o.models_dir)
+        o.models_dir = c.models;
     rc = runner_run(&c, &o, err);
     char *path = runner_store_path(&c, o.store_path);
     strbuf again = STRBUF_INIT; /* the command that continues the sweep */

@@ -339,8 +339,8 @@ static void set_defaults(config *c)
 static int parse_root(config *c, yamldoc *d, hia_error *err)
 {
     static const char *const keys[] = {"experiment", "seed", "trials", "sampler", "datasets",
-                                       "device", "threads", "keep", "space", "network",
-                                       "analysis", NULL};
+                                       "device", "threads", "keep", "models", "space",
+                                       "network", "analysis", NULL};
     static const char *const samplers[] = {"random", "sobol", "lhs", NULL};
     static const char *const keeps[] = {"none", "final", NULL};
     yaml_node_t *root = yamldoc_root(d);
@@ -359,6 +359,7 @@ static int parse_root(config *c, yamldoc *d, hia_error *err)
         get_count(d, root, "threads", 0, &threads, err) ||
         get_text(d, root, "sampler", samplers, &c->sampler, err) ||
         get_text(d, root, "keep", keeps, &c->keep, err) ||
+        get_text(d, root, "models", NULL, &c->models, err) ||
         parse_device(c, d, root, err))
         return -1;
     for (const char *p = c->experiment; *p; p++)
@@ -402,6 +403,7 @@ void config_free(config *c)
     free(c->sampler);
     free(c->device);
     free(c->keep);
+    free(c->models);
     free(c->network.init);
     for (int i = 0; i < c->n_datasets; i++) {
         free(c->datasets[i].name);

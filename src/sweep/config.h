@@ -44,6 +44,7 @@ typedef struct config {
     int n_datasets;
     char *device;     /* cpu | gpu | gpu:N */
     char *keep;       /* what stays in models/ after a trial: none | final */
+    char *models;     /* the folder of models/<experiment>/ (NULL: models), e.g. shared */
     int threads;      /* 0 = all cores */
     space space;
     config_network network;
