@@ -12,7 +12,7 @@
 #include "sweep/runner.h"
 
 static const command_help help = {
-    "hia run CONFIG [-j N] [--store PATH] [--models DIR] [--retry-failed]",
+    "hia run CONFIG [-j N] [--store PATH] [--models DIR] [--lease SECONDS] [--retry-failed]",
     "Runs the experiment in CONFIG: plans its trials into the results store, then trains them,\n"
     "N at a time, each in its own process, checkpointing after every epoch. Run it again after\n"
     "any interruption to continue; a changed CONFIG is refused.\n",
@@ -35,6 +35,10 @@ int cmd_run(int argc, char **argv, hia_error *err)
                    "checkpoints in DIR/<experiment>/ (default: the experiment's\n"
                    "models:, else models): a shared folder lets a trial stopped on\n"
                    "one machine resume on another"),
+        OPT_DOUBLE("--lease", "SECONDS", &o.lease_seconds, 1, 86400,
+                   "how long a claimed trial stays this worker's without a heartbeat\n"
+                   "(default 60; renewed every quarter of it): after that, any\n"
+                   "worker may take it over"),
         OPT_FLAG("--retry-failed", &o.retry_failed,
                  "trials failed for good go back to pending first (their\n"
                  "failures stay in hia export's failure_history)"),
