@@ -2,7 +2,6 @@
 #include "cli/store_arg.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #include "base/alloc.h"
 #include "base/strbuf.h"

@@ -26,6 +26,7 @@ typedef struct pg_stmt {
     char **values;
     PGresult *res;
     int row, rows;
+    int failed; /* its execution failed: every later step is that error, never the end */
     long long changes;
 } pg_stmt;
 
@@ -227,6 +228,7 @@ static int execute(pg_stmt *q)
     ExecStatusType s = PQresultStatus(q->res);
     if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
         result_error(q->d, q->res);
+        q->failed = 1;
         return -1;
     }
     q->rows = PQntuples(q->res);
@@ -238,7 +240,7 @@ static int execute(pg_stmt *q)
 static int pg_step(db_stmt *st)
 {
     pg_stmt *q = ST(st);
-    if (!q->res && execute(q))
+    if ((!q->res && execute(q)) || q->failed)
         return -1;
     return ++q->row < q->rows ? 1 : 0;
 }
