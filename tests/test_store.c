@@ -1,5 +1,8 @@
 /* store: settings are recorded then enforced, plans are idempotent, claims are atomic across
-   processes, results are written once by their holder, failures retry then stop. */
+   processes, results are written once by their holder, failures retry then stop.
+   Run as `test_store` against SQLite files in a temporary folder, or as `test_store URI`
+   against PostgreSQL: URI is a libpq URI with %s where a database's name goes, and each of
+   the databases t and f must be there, empty (tests/e2e/pg_unit.sh makes them). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +12,19 @@
 #include "check.h"
 #include "store/store.h"
 
-static char dir[256], path[300];
+static const char *pg_uri; /* the PostgreSQL URI template; NULL: SQLite files in dir */
+static char dir[256], path[320];
+
+/* The store called name: the file name.sqlite in dir, or the PostgreSQL database name. */
+static void store_path(char *out, size_t size, const char *name)
+{
+    if (!pg_uri) {
+        snprintf(out, size, "%s/%s.sqlite", dir, name);
+        return;
+    }
+    const char *at = strstr(pg_uri, "%s"); /* main made sure it is there */
+    snprintf(out, size, "%.*s%s%s", (int)(at - pg_uri), pg_uri, name, at + 2);
+}
 
 static void plan(store *s, const char *dataset, int n)
 {
@@ -115,7 +130,13 @@ static void test_lifecycle(store *s)
     }
     int n = 0;
     CHECK(store_epochs(s, 1, count_epochs, &n, &err) == 0 && n == 3);
-    CHECK(store_finish(s, 1, holder, &r, &err) == -1); /* written once */
+    /* written once: the holder's call made again (its reply lost with a connection) succeeds
+       and changes nothing */
+    store_result again = r;
+    again.images_per_second = 999;
+    CHECK(store_finish(s, 1, holder, &again, &err) == 0);
+    CHECK(store_count(s, "a", &c, &err) == 0 && c.done == 1 && c.images_per_second == 100);
+    CHECK(store_finish(s, 1, "w9", &r, &err) == -1);
 
     /* hand every other claim back to pending through a dead local worker */
     CHECK(store_reclaim_dead(s, "w0", always_dead, &err) == 0); /* "w0" is no host:pid */
@@ -141,13 +162,13 @@ static int count_row(void *ctx, const store_row *r)
 }
 
 /* A damaged store: every read either delivers all its rows or fails with the store's name,
-   never ends early as if the rows had run out. */
+   never ends early as if the rows had run out. SQLite only: it overwrites the file's pages. */
 static void test_damaged(void)
 {
     store *s;
     hia_error err = {0};
     char p3[320], name[8];
-    snprintf(p3, sizeof(p3), "%s/d.sqlite", dir);
+    store_path(p3, sizeof(p3), "d");
     CHECK(store_open(p3, &s, &err) == 0);
     for (int d = 0; d < 10; d++) {
         snprintf(name, sizeof(name), "set%d", d);
@@ -186,7 +207,7 @@ static void test_failures(void)
     store *s;
     hia_error err;
     char p2[320];
-    snprintf(p2, sizeof(p2), "%s/f.sqlite", dir);
+    store_path(p2, sizeof(p2), "f");
     CHECK(store_open(p2, &s, &err) == 0);
     plan(s, "a", 1);
     store_claimed c;
@@ -217,20 +238,27 @@ static void test_failures(void)
     int failures = 0;
     CHECK(store_failures(s, 1, count_failure, &failures, &err) == 0 && failures == 3);
     store_close(s);
+    if (pg_uri)
+        return; /* what follows overwrites the SQLite file with text */
 
     write_text(p2, "not a database at all, just text that is long enough");
     CHECK(store_open(p2, &s, &err) == -1);
     CHECK_MSG(err.msg, "f.sqlite", "not a results store");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     store *s;
     hia_error err;
-    snprintf(dir, sizeof(dir), "/tmp/hia-test-store-XXXXXX");
-    if (!mkdtemp(dir))
+    if (argc > 2 || (argc == 2 && (!store_is_uri(argv[1]) || !strstr(argv[1], "%s")))) {
+        fprintf(stderr, "usage: test_store [postgresql://...%%s...]\n");
         return 2;
-    snprintf(path, sizeof(path), "%s/t.sqlite", dir);
+    }
+    pg_uri = argc == 2 ? argv[1] : NULL;
+    snprintf(dir, sizeof(dir), "/tmp/hia-test-store-XXXXXX");
+    if (!pg_uri && !mkdtemp(dir))
+        return 2;
+    store_path(path, sizeof(path), "t");
     CHECK(store_open(path, &s, &err) == 0);
     test_settings(s);
     plan(s, "a", 20);
@@ -242,9 +270,11 @@ int main(void)
     test_lifecycle(s);
     store_close(s);
     test_failures();
-    test_damaged();
-    char cmd[300];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    CHECK(system(cmd) == 0);
+    if (!pg_uri) {
+        test_damaged();
+        char cmd[300];
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+        CHECK(system(cmd) == 0);
+    }
     return CHECK_DONE();
 }

@@ -12,7 +12,8 @@
 #include "sweep/runner.h"
 
 static const command_help help = {
-    "hia run CONFIG [-j N] [--store PATH] [--models DIR] [--lease SECONDS] [--retry-failed]",
+    "hia run CONFIG [-j N] [--threads T] [--store PATH] [--models DIR] [--lease SECONDS]\n"
+    "        [--retry-failed]",
     "Runs the experiment in CONFIG: plans its trials into the results store, then trains them,\n"
     "N at a time, each in its own process, checkpointing after every epoch. Run it again after\n"
     "any interruption to continue; a changed CONFIG is refused.\n",
@@ -29,6 +30,9 @@ int cmd_run(int argc, char **argv, hia_error *err)
     option opts[] = {
         OPT_INT("-j", "N", &o.jobs, 1, RUNNER_MAX_JOBS,
                 "trials at once (default 1); each gets 1/N of the thread budget"),
+        OPT_INT("--threads", "T", &o.threads, 1, 4096,
+                "the thread budget (default: the experiment's threads:, else\n"
+                "every core this process may use), such as a Slurm task's CPUs"),
         OPT_STRING("--store", "PATH", &o.store_path,
                    "results store (default results/<experiment>.sqlite)"),
         OPT_STRING("--models", "DIR", &o.models_dir,

@@ -1,10 +1,14 @@
-/* hia status: trials by state, in all and per dataset, with throughput. */
+/* hia status: trials by state, in all and per dataset, with throughput; the live workers
+   (host, Slurm job and task), what each is running, and the ETA across them. */
 #include "cli/commands.h"
 
 #include <glob.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "base/alloc.h"
 #include "base/jsonw.h"
 #include "base/strbuf.h"
 #include "cli/options.h"
@@ -13,7 +17,9 @@
 static const command_help help = {
     "hia status [CONFIG|STORE] [--json]",
     "Trials by state (pending, running, done, failed, diverged), in all and per dataset, with\n"
-    "throughput and an ETA. Without an argument: every store in results/.\n",
+    "throughput; the workers running the sweep (host, Slurm job and task: a shared store has\n"
+    "many), the trials each is running, and the ETA across all of them. Without an argument:\n"
+    "every store in results/.\n",
     NULL, "CONFIG or STORE", 0, 1};
 
 typedef struct status_ctx {
@@ -21,6 +27,126 @@ typedef struct status_ctx {
     jsonw *json;
     hia_error *err;
 } status_ctx;
+
+/* The running trials, read once and then listed under their workers. */
+typedef struct running_list {
+    store_claimed *trials;
+    char **workers;
+    int n;
+} running_list;
+
+static int add_running(void *ctx, const store_claimed *c, const char *worker)
+{
+    running_list *l = ctx;
+    l->trials = xreallocarray(l->trials, (size_t)l->n + 1, sizeof(*l->trials));
+    l->workers = xreallocarray(l->workers, (size_t)l->n + 1, sizeof(*l->workers));
+    l->trials[l->n] = *c;
+    l->workers[l->n++] = xstrdup(worker ? worker : "");
+    return 0;
+}
+
+typedef struct workers_ctx {
+    running_list running;
+    jsonw *json;
+    int live, slots;
+} workers_ctx;
+
+static void print_worker(const workers_ctx *wc, const store_worker *w)
+{
+    printf("    %s", w->worker);
+    if (w->slurm_job)
+        printf(" (Slurm job %s%s%s)", w->slurm_job, w->slurm_task ? " task " : "",
+               w->slurm_task ? w->slurm_task : "");
+    printf(": %d at a time, %d thread(s) each, %ld finished; ", w->jobs, w->threads,
+           w->finished);
+    int any = 0;
+    for (int i = 0; i < wc->running.n; i++) {
+        const store_claimed *c = &wc->running.trials[i];
+        if (strcmp(wc->running.workers[i], w->worker))
+            continue;
+        printf("%strial %lld (%s #%ld, attempt %d)", any++ ? ", " : "running ", c->id,
+               c->dataset, c->number, c->attempts);
+    }
+    printf("%s\n", any ? "" : "idle");
+}
+
+static void json_worker(const workers_ctx *wc, const store_worker *w)
+{
+    jsonw *j = wc->json;
+    jsonw_begin_object(j, NULL);
+    jsonw_string(j, "worker", w->worker);
+    jsonw_string(j, "host", w->host);
+    jsonw_string(j, "slurm_job", w->slurm_job ? w->slurm_job : "");
+    jsonw_string(j, "slurm_task", w->slurm_task ? w->slurm_task : "");
+    jsonw_int(j, "jobs", w->jobs);
+    jsonw_int(j, "threads", w->threads);
+    jsonw_int(j, "finished", w->finished);
+    jsonw_begin_array(j, "running");
+    for (int i = 0; i < wc->running.n; i++) {
+        const store_claimed *c = &wc->running.trials[i];
+        if (strcmp(wc->running.workers[i], w->worker))
+            continue;
+        jsonw_begin_object(j, NULL);
+        jsonw_int(j, "id", c->id);
+        jsonw_string(j, "dataset", c->dataset);
+        jsonw_int(j, "number", c->number);
+        jsonw_int(j, "attempt", c->attempts);
+        jsonw_end_object(j);
+    }
+    jsonw_end_array(j);
+    jsonw_end_object(j);
+}
+
+static int each_worker(void *ctx, const store_worker *w)
+{
+    workers_ctx *wc = ctx;
+    wc->live++;
+    wc->slots += w->jobs;
+    if (wc->json)
+        json_worker(wc, w);
+    else
+        print_worker(wc, w);
+    return 0;
+}
+
+/* The remaining trials at the mean trial time, shared by the trial slots of every live
+   worker; NaN when nothing has finished yet or no worker is live. */
+static double eta_seconds(const store_counts *c, int slots)
+{
+    if (slots < 1 || c->trial_seconds <= 0)
+        return NAN;
+    return (double)(c->pending + c->running) * c->trial_seconds / slots;
+}
+
+static int status_workers(store *s, const store_counts *c, jsonw *json, hia_error *err)
+{
+    workers_ctx wc = {{NULL, NULL, 0}, json, 0, 0};
+    if (json)
+        jsonw_begin_array(json, "workers");
+    else
+        printf("  workers:\n");
+    int rc = store_running(s, add_running, &wc.running, err) ||
+             store_workers(s, each_worker, &wc, err);
+    double eta = eta_seconds(c, wc.slots);
+    if (json) {
+        jsonw_end_array(json);
+        jsonw_number(json, "eta_seconds", eta);
+    } else if (!rc) {
+        if (!wc.live)
+            printf("    none live\n");
+        printf("  %d live worker(s), %d trial(s) at a time", wc.live, wc.slots);
+        if (isfinite(eta) && eta < 3600)
+            printf("; ETA %.0fm%02.0fs", floor(eta / 60), floor(fmod(eta, 60)));
+        else if (isfinite(eta))
+            printf("; ETA %.0fh%02.0fm", floor(eta / 3600), floor(fmod(eta, 3600) / 60));
+        putchar('\n');
+    }
+    for (int i = 0; i < wc.running.n; i++)
+        free(wc.running.workers[i]);
+    free(wc.running.trials);
+    free(wc.running.workers);
+    return rc ? -1 : 0;
+}
 
 static void print_counts(const store_counts *c, const char *indent, const char *name)
 {
@@ -80,13 +206,14 @@ static int status_one(const char *path, int json, hia_error *err)
         jsonw_begin_object(&j, "datasets");
         rc = store_datasets(s, status_dataset, &sc, err);
         jsonw_end_object(&j);
+        rc = rc || status_workers(s, &c, &j, err);
         jsonw_end_object(&j);
     } else if (!rc) {
         strbuf title = STRBUF_INIT;
         strbuf_addf(&title, "%s (%s)", name ? name : "?", where);
         print_counts(&c, "", title.buf);
         strbuf_free(&title);
-        rc = store_datasets(s, status_dataset, &sc, err);
+        rc = store_datasets(s, status_dataset, &sc, err) || status_workers(s, &c, NULL, err);
     }
     free(name);
     free(where);

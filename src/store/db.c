@@ -120,6 +120,16 @@ int db_no_such_table(const db *d)
     return d->ops->no_such_table(d);
 }
 
+int db_lost(const db *d)
+{
+    return d->ops->lost && d->ops->lost(d);
+}
+
+int db_reconnect(db *d)
+{
+    return d->ops->reconnect ? d->ops->reconnect(d) : 0;
+}
+
 char *db_dialect(const char *sql, const char *placeholder, const char *now, const char *lock,
                  int *params)
 {

@@ -55,5 +55,11 @@ const char *db_errmsg(const db *d);
 int db_error_status(const db *d);
 /* Whether the last error was a table that does not exist (a database without the schema). */
 int db_no_such_table(const db *d);
+/* Whether the connection to the database's server is gone (a server restarted or
+   unreachable); an SQLite file's never is. */
+int db_lost(const db *d);
+/* Connects again with the same parameters; 0 when connected, else -1 (the error in
+   db_errmsg). */
+int db_reconnect(db *d);
 
 #endif

@@ -27,6 +27,8 @@ typedef struct db_ops {
     const char *(*errmsg)(const db *d);
     int (*error_status)(const db *d);
     int (*no_such_table)(const db *d);
+    int (*lost)(const db *d);      /* NULL: a connection that cannot be lost (a file) */
+    int (*reconnect)(db *d);
 } db_ops;
 
 struct db {

@@ -57,7 +57,11 @@ static const char schema[] =
     " images_per_second DOUBLE PRECISION, PRIMARY KEY(trial, epoch));"
     "CREATE TABLE IF NOT EXISTS failures("
     " trial BIGINT NOT NULL REFERENCES trials(id), attempt INTEGER NOT NULL,"
-    " worker TEXT, reason TEXT, at DOUBLE PRECISION, PRIMARY KEY(trial, attempt));";
+    " worker TEXT, reason TEXT, at DOUBLE PRECISION, PRIMARY KEY(trial, attempt));"
+    "CREATE TABLE IF NOT EXISTS workers("
+    " worker TEXT PRIMARY KEY, host TEXT NOT NULL, slurm_job TEXT, slurm_task TEXT,"
+    " jobs INTEGER, threads INTEGER, started DOUBLE PRECISION, lease_until DOUBLE PRECISION,"
+    " stopped DOUBLE PRECISION);";
 
 /* The server's clock in Unix seconds: leases never depend on a worker's clock. */
 static const char now_sql[] = "extract(epoch from clock_timestamp())::double precision";
@@ -128,6 +132,12 @@ static int has_password(const char *uri)
     return found;
 }
 
+/* Notices (such as "relation already exists, skipping") are not the user's business. */
+static void quiet(pg_db *d)
+{
+    PQclear(PQexec(d->conn, "SET client_min_messages = warning"));
+}
+
 static void pg_close(db *base)
 {
     pg_db *d = DB(base);
@@ -158,8 +168,7 @@ static int pg_open(const char *uri, int create, db **out, hia_error *err)
         pg_close(&d->base);
         return -1;
     }
-    PGresult *r = PQexec(d->conn, "SET client_min_messages = warning");
-    PQclear(r);
+    quiet(d);
     *out = &d->base;
     return 0;
 }
@@ -298,10 +307,29 @@ static const char *pg_errmsg(const db *d)
     return DB(d)->error ? DB(d)->error : "no error";
 }
 
+static int pg_lost(const db *d)
+{
+    return PQstatus(DB(d)->conn) == CONNECTION_BAD;
+}
+
 /* A server that went away is the machine's fault, not the work's. */
 static int pg_error_status(const db *d)
 {
-    return PQstatus(DB(d)->conn) == CONNECTION_BAD ? HIA_EENV : HIA_EINTERNAL;
+    return pg_lost(d) ? HIA_EENV : HIA_EINTERNAL;
+}
+
+/* The statements are unnamed and nothing else lives in the session: a new connection is all
+   it takes. */
+static int pg_reconnect(db *base)
+{
+    pg_db *d = DB(base);
+    PQreset(d->conn);
+    if (PQstatus(d->conn) != CONNECTION_OK) {
+        set_error(d, PQerrorMessage(d->conn));
+        return -1;
+    }
+    quiet(d);
+    return 0;
 }
 
 /* SQLSTATE 42P01: undefined_table. */
@@ -317,4 +345,5 @@ const db_ops db_postgres_ops = {
     .column_name = pg_column_name, .column_text = pg_column_text, .column_int = pg_column_int,
     .column_double = pg_column_double, .changes = pg_changes, .finalize = pg_finalize,
     .errmsg = pg_errmsg, .error_status = pg_error_status, .no_such_table = pg_no_such_table,
+    .lost = pg_lost, .reconnect = pg_reconnect,
 };

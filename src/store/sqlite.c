@@ -46,7 +46,12 @@ static const char schema[] =
     /* every failed attempt, kept when a trial is retried */
     "CREATE TABLE IF NOT EXISTS failures("
     " trial INTEGER NOT NULL REFERENCES trials(id), attempt INTEGER NOT NULL,"
-    " worker TEXT, reason TEXT, at REAL, PRIMARY KEY(trial, attempt));";
+    " worker TEXT, reason TEXT, at REAL, PRIMARY KEY(trial, attempt));"
+    /* the sweep's `hia run`s (added within schema version 1: a store without the table is
+       one whose workers are not known) */
+    "CREATE TABLE IF NOT EXISTS workers("
+    " worker TEXT PRIMARY KEY, host TEXT NOT NULL, slurm_job TEXT, slurm_task TEXT,"
+    " jobs INTEGER, threads INTEGER, started REAL, lease_until REAL, stopped REAL);";
 
 /* SQLite's clock in Unix seconds, to the millisecond. */
 static const char now_sql[] = "((julianday('now') - 2440587.5) * 86400.0)";

@@ -353,15 +353,24 @@ int store_claim(store *s, const char *worker, double lease_seconds, store_claime
     return commit(s, err) ? -1 : 1;
 }
 
-int store_heartbeat(store *s, const char *worker, double lease_seconds, hia_error *err)
+/* Sets lease_until = @now + ?1 in the rows of sql that match worker ?2. */
+static int extend(store *s, const char *sql, const char *worker, double lease_seconds,
+                  hia_error *err)
 {
     db_stmt *st;
-    if (prepare(s, "UPDATE trials SET lease_until = @now + ? WHERE status = 'running' AND "
-                   "worker = ?", &st, err))
+    if (prepare(s, sql, &st, err))
         return -1;
     db_bind_double(st, 1, lease_seconds);
     db_bind_text(st, 2, worker);
     return run(s, st, err);
+}
+
+int store_heartbeat(store *s, const char *worker, double lease_seconds, hia_error *err)
+{
+    return extend(s, "UPDATE trials SET lease_until = @now + ?1 WHERE status = 'running' AND "
+                     "worker = ?2", worker, lease_seconds, err) ||
+           extend(s, "UPDATE workers SET lease_until = @now + ?1 WHERE worker = ?2", worker,
+                  lease_seconds, err);
 }
 
 static int write_epochs(store *s, long long id, const store_result *r, hia_error *err)
@@ -386,6 +395,25 @@ static int write_epochs(store *s, long long id, const store_result *r, hia_error
             return -1;
     }
     return 0;
+}
+
+/* A trial store_finish found not running for worker: already written by worker (its commit's
+   reply was lost with the connection, and the call is made again) is success. */
+static int finished_by(store *s, long long id, const char *worker, hia_error *err)
+{
+    db_stmt *st;
+    int rc = 0;
+    if (prepare(s, "SELECT count(*) FROM trials WHERE id = ? AND worker = ? AND "
+                   "status IN ('done', 'diverged')", &st, err))
+        return -1;
+    db_bind_int(st, 1, id);
+    db_bind_text(st, 2, worker);
+    int found = next_row(s, st, &rc, err) && db_column_int(st, 0) == 1;
+    db_finalize(st);
+    if (rc || found)
+        return rc;
+    return hia_fail(err, HIA_EINTERNAL, "trial %lld is no longer held by %s (its lease "
+                    "expired and another worker took it)", id, worker);
 }
 
 int store_finish(store *s, long long id, const char *worker, const store_result *r,
@@ -423,8 +451,7 @@ int store_finish(store *s, long long id, const char *worker, const store_result 
         return rollback(s);
     if (changed != 1) {
         rollback(s);
-        return hia_fail(err, HIA_EINTERNAL, "trial %lld is no longer held by %s (its lease "
-                        "expired and another worker took it)", id, worker);
+        return finished_by(s, id, worker, err);
     }
     if (write_epochs(s, id, r, err))
         return rollback(s);
@@ -483,6 +510,112 @@ int store_release(store *s, long long id, const char *worker, hia_error *err)
     return set_state(s, "UPDATE trials SET status = 'pending', worker = NULL, lease_until = NULL "
                         "WHERE id = ?1 AND worker = ?2 AND status = 'running'",
                      id, worker, NULL, 0, err);
+}
+
+int store_release_others(store *s, const char *worker, const long long *held, int n,
+                         hia_error *err)
+{
+    db_stmt *st;
+    long long *ids = NULL;
+    size_t found = 0;
+    int rc = 0;
+    if (prepare(s, "SELECT id FROM trials WHERE status = 'running' AND worker = ?", &st, err))
+        return -1;
+    db_bind_text(st, 1, worker);
+    while (!rc && next_row(s, st, &rc, err)) {
+        long long id = db_column_int(st, 0);
+        int known = 0;
+        for (int i = 0; i < n; i++)
+            known |= held[i] == id;
+        if (!known) {
+            ids = xreallocarray(ids, found + 1, sizeof(*ids));
+            ids[found++] = id;
+        }
+    }
+    db_finalize(st);
+    for (size_t i = 0; !rc && i < found; i++)
+        rc = store_release(s, ids[i], worker, err);
+    free(ids);
+    return rc;
+}
+
+int store_connection_lost(const store *s)
+{
+    return db_lost(s->db);
+}
+
+int store_reconnect(store *s, hia_error *err)
+{
+    return db_reconnect(s->db) ? db_fail(s, err, "cannot reconnect") : 0;
+}
+
+int store_worker_start(store *s, const store_worker *w, double lease_seconds, hia_error *err)
+{
+    db_stmt *st;
+    if (prepare(s, "INSERT INTO workers(worker, host, slurm_job, slurm_task, jobs, threads, "
+                   "started, lease_until) VALUES(?1, ?2, ?3, ?4, ?5, ?6, @now, @now + ?7) "
+                   "ON CONFLICT(worker) DO UPDATE SET host = excluded.host, "
+                   "slurm_job = excluded.slurm_job, slurm_task = excluded.slurm_task, "
+                   "jobs = excluded.jobs, threads = excluded.threads, started = excluded.started, "
+                   "lease_until = excluded.lease_until, stopped = NULL", &st, err))
+        return -1;
+    db_bind_text(st, 1, w->worker);
+    db_bind_text(st, 2, w->host);
+    db_bind_text(st, 3, w->slurm_job);
+    db_bind_text(st, 4, w->slurm_task);
+    db_bind_int(st, 5, w->jobs);
+    db_bind_int(st, 6, w->threads);
+    db_bind_double(st, 7, lease_seconds);
+    return run(s, st, err);
+}
+
+int store_worker_stop(store *s, const char *worker, hia_error *err)
+{
+    db_stmt *st;
+    if (prepare(s, "UPDATE workers SET stopped = @now, lease_until = NULL WHERE worker = ?", &st,
+                err))
+        return -1;
+    db_bind_text(st, 1, worker);
+    return run(s, st, err);
+}
+
+int store_workers(store *s, int (*each)(void *ctx, const store_worker *w), void *ctx,
+                  hia_error *err)
+{
+    db_stmt *st;
+    int rc = 0;
+    if (prepare(s, "SELECT w.worker, host, slurm_job, slurm_task, jobs, threads, "
+                   "(SELECT count(*) FROM trials t WHERE t.worker = w.worker AND "
+                   "t.status IN ('done', 'diverged')) FROM workers w "
+                   "WHERE stopped IS NULL AND lease_until > @now ORDER BY started", &st, err))
+        return db_no_such_table(s->db) ? 0 : -1;
+    while (!rc && next_row(s, st, &rc, err)) {
+        store_worker w = {db_column_text(st, 0), db_column_text(st, 1), db_column_text(st, 2),
+                          db_column_text(st, 3), (int)db_column_int(st, 4),
+                          (int)db_column_int(st, 5), (long)db_column_int(st, 6)};
+        rc = each(ctx, &w);
+    }
+    db_finalize(st);
+    /* a store from before the workers table: no worker is known */
+    return rc && db_no_such_table(s->db) ? 0 : rc;
+}
+
+int store_running(store *s, int (*each)(void *ctx, const store_claimed *c, const char *worker),
+                  void *ctx, hia_error *err)
+{
+    db_stmt *st;
+    int rc = 0;
+    if (prepare(s, "SELECT id, dataset, number, seed, attempts, worker FROM trials "
+                   "WHERE status = 'running' ORDER BY id", &st, err))
+        return -1;
+    while (!rc && next_row(s, st, &rc, err)) {
+        store_claimed c = {db_column_int(st, 0), "", (long)db_column_int(st, 2),
+                           (uint64_t)db_column_int(st, 3), (int)db_column_int(st, 4)};
+        snprintf(c.dataset, sizeof(c.dataset), "%s", db_column_text(st, 1));
+        rc = each(ctx, &c, db_column_text(st, 5));
+    }
+    db_finalize(st);
+    return rc;
 }
 
 int store_trial_params(store *s, long long id,

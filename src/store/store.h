@@ -88,6 +88,7 @@ int store_reclaim_dead(store *s, const char *host, int (*alive)(long pid), hia_e
    one was claimed. */
 int store_claim(store *s, const char *worker, double lease_seconds, store_claimed *c,
                 hia_error *err);
+/* Extends the leases of worker's trials and of the worker itself. */
 int store_heartbeat(store *s, const char *worker, double lease_seconds, hia_error *err);
 /* Writes a finished trial and its epoch log in one transaction; refuses if the trial is no
    longer held by worker. */
@@ -102,6 +103,36 @@ int store_fail(store *s, long long id, const char *worker, const char *reason, i
 int store_retry_failed(store *s, long *n, hia_error *err);
 /* Gives a claimed trial back (clean stop). */
 int store_release(store *s, long long id, const char *worker, hia_error *err);
+/* Gives back every trial worker holds but held[0..n) (a claim whose reply was lost with the
+   connection). */
+int store_release_others(store *s, const char *worker, const long long *held, int n,
+                         hia_error *err);
+
+/* Whether the last error was the connection to the store's server going away (PostgreSQL;
+   never an SQLite file's). */
+int store_connection_lost(const store *s);
+/* Connects again; -1 while the server cannot be reached. */
+int store_reconnect(store *s, hia_error *err);
+
+/* A worker (one `hia run`) of a sweep, which may be shared by many hosts. */
+typedef struct store_worker {
+    const char *worker;     /* host:pid, as the trials it holds name it */
+    const char *host;
+    const char *slurm_job;  /* its Slurm job (an array's job id) and array task, or NULL */
+    const char *slurm_task;
+    int jobs, threads;      /* trials at a time, threads per trial */
+    long finished;          /* read: trials it finished */
+} store_worker;
+/* Records a worker starting; it is live while its lease runs (store_heartbeat extends it). */
+int store_worker_start(store *s, const store_worker *w, double lease_seconds, hia_error *err);
+/* Records a worker's end. */
+int store_worker_stop(store *s, const char *worker, hia_error *err);
+/* The live workers, in the order they started. */
+int store_workers(store *s, int (*each)(void *ctx, const store_worker *w), void *ctx,
+                  hia_error *err);
+/* The trials running now, in id order: each with its worker. */
+int store_running(store *s, int (*each)(void *ctx, const store_claimed *c, const char *worker),
+                  void *ctx, hia_error *err);
 
 /* Configuration of a trial: params in order, via the callback. */
 int store_trial_params(store *s, long long id,

@@ -15,17 +15,14 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "analysis/settings.h"
 #include "base/alloc.h"
 #include "base/clock.h"
 #include "base/io.h"
-#include "base/num.h"
 #include "base/strbuf.h"
-#include "base/yamldoc.h"
 #include "data/dataset.h"
 #include "store/store.h"
 #include "sweep/checkpoint.h"
-#include "sweep/sampler.h"
+#include "sweep/plan.h"
 #include "train/gpu.h"
 #include "train/netgen.h"
 #include "train/train.h"
@@ -57,6 +54,7 @@ typedef struct runner {
     store *db;
     char worker[300];
     char host[256];
+    char slurm_job[32], slurm_task[32]; /* empty outside Slurm */
     char *models; /* models/<experiment> */
     char *path;   /* the store */
     int threads;
@@ -78,95 +76,6 @@ static void on_stop(int sig)
 char *runner_store_path(const config *c, const char *given)
 {
     return given ? xstrdup(given) : xstrfmt("results/%s.sqlite", c->experiment);
-}
-
-/* ---- planning ---------------------------------------------------------------------------- */
-
-static double param_number(const space_param *p, double v)
-{
-    double x;
-    int b;
-    if (p->type != SPACE_CATEGORICAL)
-        return v;
-    const char *text = p->choices[(int)v];
-    if (parse_double(text, &x) == 0)
-        return x;
-    return parse_bool(text, &b) == 0 ? b : NAN;
-}
-
-typedef struct plan_texts {
-    strbuf config;
-    char texts[SPACE_MAX_LAYERS * 64][64];
-    store_param params[SPACE_MAX_LAYERS * 64];
-    int n;
-} plan_texts;
-
-static void describe_config(const space *s, const space_config *c, plan_texts *t)
-{
-    t->n = 0;
-    strbuf_reset(&t->config);
-    for (int i = 0; i < s->n; i++) {
-        char value[512];
-        space_format_value(s, c, i, value, sizeof(value));
-        strbuf_addf(&t->config, "%s%s", i ? " " : "", value);
-        const space_param *p = &s->params[i];
-        for (int k = 0; k < c->values[i].n && t->n < SPACE_MAX_LAYERS * 64; k++) {
-            double v = c->values[i].v[k];
-            store_param *q = &t->params[t->n];
-            if (p->type == SPACE_CATEGORICAL)
-                snprintf(t->texts[t->n], 64, "%s", p->choices[(int)v]);
-            else
-                snprintf(t->texts[t->n], 64, p->type == SPACE_INT ? "%.0f" : "%.17g", v);
-            *q = (store_param){p->name, p->per_layer ? k + 1 : 0, param_number(p, v),
-                               t->texts[t->n]};
-            t->n++;
-        }
-    }
-}
-
-static int plan_experiment(runner *r, hia_error *err)
-{
-    const config *c = r->cfg;
-    long n = c->trials;
-    space_config *configs = xcalloc((size_t)n, sizeof(*configs));
-    store_trial_plan *plans = xcalloc((size_t)n * (size_t)c->n_datasets, sizeof(*plans));
-    plan_texts *texts = xcalloc((size_t)n, sizeof(*texts));
-    int rc = -1;
-    if (sampler_plan(&c->space, c->sampler, c->seed, n, configs, err))
-        goto done;
-    for (long k = 0; k < n; k++) {
-        describe_config(&c->space, &configs[k], &texts[k]);
-        /* configuration-major: trials are claimed in id order, so a partial sweep covers
-           every dataset alike */
-        for (int d = 0; d < c->n_datasets; d++)
-            plans[k * c->n_datasets + d] = (store_trial_plan){
-                c->datasets[d].name, k, space_config_hash(&c->space, &configs[k]), c->seed,
-                strbuf_str(&texts[k].config), texts[k].params, texts[k].n};
-    }
-    rc = store_plan(r->db, plans, (int)(n * c->n_datasets), err);
-    for (long k = 0; k < n; k++)
-        space_config_free(&configs[k]);
-done:
-    for (long k = 0; k < n; k++)
-        strbuf_free(&texts[k].config);
-    free(configs);
-    free(plans);
-    free(texts);
-    return rc;
-}
-
-static int record_settings(runner *r, hia_error *err)
-{
-    int n;
-    config_setting *s = config_settings(r->cfg, &n);
-    store_setting *pairs = xcalloc((size_t)n, sizeof(*pairs));
-    for (int i = 0; i < n; i++)
-        pairs[i] = (store_setting){s[i].key, s[i].value};
-    int rc = store_check_settings(r->db, pairs, n, err) ||
-             settings_record(r->db, &r->cfg->analysis, err);
-    free(pairs);
-    free(s);
-    return rc ? -1 : 0;
 }
 
 /* ---- one trial ------------------------------------------------------------------------- */
@@ -416,6 +325,53 @@ static int start_trial(runner *r, const store_claimed *c, hia_error *err)
     return rc;
 }
 
+/* ---- the store's connection ------------------------------------------------------------ */
+
+/* Waiting for a store's server that went away, before the sweep gives up. */
+#define RUNNER_RECONNECT_SECONDS 600
+
+/* After a store call failed: when the connection to the store's server was lost, says so,
+   waits for the server and reconnects, and gives back the claims this worker holds but does
+   not know of (a claim whose reply was lost). 1: make the call again; 0: the error stands. */
+static int recover(runner *r, hia_error *err)
+{
+    if (!store_connection_lost(r->db))
+        return 0;
+    fprintf(r->o->log, "%s%s: lost the connection to the store (%s); waiting for the server\n",
+            r->o->live ? "\n" : "", r->worker, err->msg);
+    fflush(r->o->log);
+    double since = clock_monotonic(), pause = 0.5;
+    long long held[RUNNER_MAX_JOBS];
+    for (int i = 0; i < r->running; i++)
+        held[i] = r->kids[i].claim.id;
+    hia_error again = {0};
+    while (store_reconnect(r->db, &again) ||
+           store_release_others(r->db, r->worker, held, r->running, &again) ||
+           store_heartbeat(r->db, r->worker, r->o->lease_seconds, &again)) {
+        double waited = clock_monotonic() - since;
+        if (stop_signal || waited > RUNNER_RECONNECT_SECONDS) {
+            hia_fail(err, HIA_EENV, "%s (no connection for %.0f s)", again.msg, waited);
+            return 0;
+        }
+        struct timespec ts = {(time_t)pause, (long)(fmod(pause, 1) * 1e9)};
+        nanosleep(&ts, NULL); /* a stop signal ends it early */
+        pause = fmin(pause * 2, 15);
+    }
+    fprintf(r->o->log, "%s: reconnected to the store after %.1f s\n", r->worker,
+            clock_monotonic() - since);
+    fflush(r->o->log);
+    return 1;
+}
+
+static int release(runner *r, long long id, hia_error *err)
+{
+    int rc;
+    do
+        rc = store_release(r->db, id, r->worker, err);
+    while (rc && recover(r, err));
+    return rc;
+}
+
 /* ---- ending trials ----------------------------------------------------------------------- */
 
 static void last_log_line(const runner *r, long long id, char *buf, size_t size)
@@ -483,7 +439,10 @@ static int finish_ok(runner *r, child *k, hia_error *err)
     store_result res = {w.status, w.reason, w.val_accuracy, w.test_accuracy, w.epochs, epochs,
                         w.resumed_from, w.train_seconds, w.eval_seconds, w.images_per_second,
                         clock_monotonic() - k->started, r->threads, blas};
-    int rc = store_finish(r->db, k->claim.id, r->worker, &res, err);
+    int rc;
+    do
+        rc = store_finish(r->db, k->claim.id, r->worker, &res, err);
+    while (rc && recover(r, err));
     free(epochs);
     if (rc)
         return -1;
@@ -515,12 +474,14 @@ static int finish_child(runner *r, int i, int status, hia_error *err)
         wire_result w;
         memcpy(&w, k->buf, sizeof(w));
         w.reason[sizeof(w.reason) - 1] = 0;
-        rc = store_release(r->db, k->claim.id, r->worker, err);
+        rc = release(r, k->claim.id, err);
         if (!rc)
             rc = hia_fail(err, HIA_EENV, "trial %lld (%s #%ld): %s", k->claim.id,
                           k->claim.dataset, k->claim.number, w.reason);
-    } else if (stop_signal) {
-        rc = store_release(r->db, k->claim.id, r->worker, err);
+    } else if (stop_signal || (WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM)) {
+        /* a trial's process stopped by SIGTERM was stopped with the job (a scheduler signals
+           every process of a job it cancels): the trial is given back, not failed */
+        rc = release(r, k->claim.id, err);
     } else {
         last_log_line(r, k->claim.id, last, sizeof(last));
         if (WIFSIGNALED(status))
@@ -529,7 +490,9 @@ static int finish_child(runner *r, int i, int status, hia_error *err)
         else
             snprintf(reason, sizeof(reason), "exit status %d%s%s", WEXITSTATUS(status),
                      last[0] ? ": " : "", last);
-        rc = store_fail(r->db, k->claim.id, r->worker, reason, r->o->max_failures, err);
+        do
+            rc = store_fail(r->db, k->claim.id, r->worker, reason, r->o->max_failures, err);
+        while (rc && recover(r, err));
         if (!rc)
             report(r, k, reason);
     }
@@ -601,6 +564,30 @@ static void abandon_children(runner *r)
     r->running = 0;
 }
 
+/* Claims and starts trials while a slot is free: 0, or 1 when no trial is left to claim. The
+   store is asked again at each turn of the sweep, so a trial another worker gave back (or
+   whose lease ran out) is taken while this worker still runs trials. */
+static int fill_slots(runner *r, hia_error *err)
+{
+    while (!stop_signal && r->running < r->o->jobs) {
+        store_claimed c;
+        int got;
+        do
+            got = store_claim(r->db, r->worker, r->o->lease_seconds, &c, err);
+        while (got < 0 && recover(r, err));
+        if (got <= 0)
+            return got < 0 ? -1 : 1;
+        if (start_trial(r, &c, err) < 0) {
+            int lost = recover(r, err); /* gives the claim back once reconnected */
+            hia_error ignore;
+            store_release(r->db, c.id, r->worker, &ignore);
+            if (!lost)
+                return -1;
+        }
+    }
+    return 0;
+}
+
 static int sweep(runner *r, hia_error *err)
 {
     double last_beat = clock_monotonic();
@@ -608,28 +595,18 @@ static int sweep(runner *r, hia_error *err)
     while (!exhausted || r->running) {
         if (stop_signal)
             stop_children(r);
-        while (!stop_signal && !exhausted && r->running < r->o->jobs) {
-            store_claimed c;
-            int got = store_claim(r->db, r->worker, r->o->lease_seconds, &c, err);
-            if (got < 0)
-                return -1;
-            if (got == 0) {
-                exhausted = 1;
-                break;
-            }
-            int started = start_trial(r, &c, err);
-            if (started < 0) {
-                hia_error ignore;
-                store_release(r->db, c.id, r->worker, &ignore);
-                return -1;
-            }
-        }
+        if ((exhausted = fill_slots(r, err)) < 0)
+            return -1;
         if (stop_signal && !r->running)
             break;
         if (service_children(r, 1000, err))
             return -1;
         if (clock_monotonic() - last_beat > r->o->lease_seconds / 4) {
-            if (store_heartbeat(r->db, r->worker, r->o->lease_seconds, err))
+            int rc;
+            do
+                rc = store_heartbeat(r->db, r->worker, r->o->lease_seconds, err);
+            while (rc && recover(r, err));
+            if (rc)
                 return -1;
             last_beat = clock_monotonic();
         }
@@ -659,6 +636,22 @@ static void install_signals(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
+/* The Slurm job (an array's job id) and array task this worker runs in, for hia status. */
+static void slurm_ids(runner *r)
+{
+    const char *array = getenv("SLURM_ARRAY_JOB_ID"), *job = getenv("SLURM_JOB_ID");
+    const char *task = getenv("SLURM_ARRAY_TASK_ID");
+    snprintf(r->slurm_job, sizeof(r->slurm_job), "%s", array ? array : job ? job : "");
+    snprintf(r->slurm_task, sizeof(r->slurm_task), "%s", array && task ? task : "");
+}
+
+static int register_worker(runner *r, hia_error *err)
+{
+    store_worker w = {r->worker, r->host, r->slurm_job[0] ? r->slurm_job : NULL,
+                      r->slurm_task[0] ? r->slurm_task : NULL, r->o->jobs, r->threads, 0};
+    return store_worker_start(r->db, &w, r->o->lease_seconds, err);
+}
+
 static void runner_free(runner *r)
 {
     for (int d = 0; r->data && d < r->cfg->n_datasets; d++)
@@ -678,7 +671,7 @@ static int runner_init(runner *r, const config *c, const runner_options *o, hia_
     r->o = o;
     if (o->jobs < 1 || o->jobs > RUNNER_MAX_JOBS)
         return hia_fail(err, HIA_EUSER, "-j %d: expected 1..%d", o->jobs, RUNNER_MAX_JOBS);
-    int budget = c->threads ? c->threads : train_default_threads();
+    int budget = o->threads ? o->threads : c->threads ? c->threads : train_default_threads();
     r->threads = budget / o->jobs > 0 ? budget / o->jobs : 1;
     /* HIA_HOST names the worker's host where the host name does not tell workers apart
        (containers, several runs posing as several hosts in a test) */
@@ -688,6 +681,7 @@ static int runner_init(runner *r, const config *c, const runner_options *o, hia_
     else if (gethostname(r->host, sizeof(r->host)) != 0)
         snprintf(r->host, sizeof(r->host), "localhost");
     snprintf(r->worker, sizeof(r->worker), "%s:%ld", r->host, (long)getpid());
+    slurm_ids(r);
     if ((r->gpus = gpu_devices(c->device, &r->fixed_gpu, err)) < 0)
         return hia_wrap(err, "%s", c->path);
     r->models = xstrfmt("%s/%s", o->models_dir ? o->models_dir : "models", c->experiment);
@@ -703,8 +697,8 @@ static int runner_init(runner *r, const config *c, const runner_options *o, hia_
     r->data = xcalloc((size_t)c->n_datasets, sizeof(*r->data));
     r->loaded = xcalloc((size_t)c->n_datasets, sizeof(*r->loaded));
     if (io_make_dirs(r->models, err) || store_open(r->path, &r->db, err) ||
-        record_settings(r, err) || plan_experiment(r, err) ||
-        store_reclaim_dead(r->db, r->host, pid_alive, err))
+        plan_sweep(r->db, c, err) ||
+        store_reclaim_dead(r->db, r->host, pid_alive, err) || register_worker(r, err))
         return -1;
     long retried = 0;
     if (o->retry_failed && store_retry_failed(r->db, &retried, err))
@@ -721,7 +715,12 @@ int runner_run(const config *c, const runner_options *o, hia_error *err)
     int rc = runner_init(&r, c, o, err);
     if (!rc) {
         fprintf(o->log, "%s: %ld trials per dataset on %d dataset(s), %d at a time, %d "
-                "threads each\n", c->experiment, c->trials, c->n_datasets, o->jobs, r.threads);
+                "threads each; worker %s", c->experiment, c->trials, c->n_datasets, o->jobs,
+                r.threads, r.worker);
+        if (r.slurm_job[0])
+            fprintf(o->log, " (Slurm job %s%s%s)", r.slurm_job, r.slurm_task[0] ? " task " : "",
+                    r.slurm_task);
+        fputc('\n', o->log);
         install_signals();
         rc = sweep(&r, err);
         if (rc)
@@ -730,6 +729,8 @@ int runner_run(const config *c, const runner_options *o, hia_error *err)
             fputc('\n', o->log);
         if (!rc && !stop_signal)
             rc = check_failed(&r, err);
+        hia_error ignore; /* else its lease runs out, and it is no longer listed */
+        store_worker_stop(r.db, r.worker, &ignore);
     }
     runner_free(&r);
     if (rc)

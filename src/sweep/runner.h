@@ -16,6 +16,8 @@
 
 typedef struct runner_options {
     int jobs;               /* trials at once */
+    int threads;            /* thread budget shared by them; 0: the config's threads:, else
+                               every core this process may use */
     const char *store_path; /* default results/<experiment>.sqlite */
     const char *models_dir; /* default models */
     int max_failures;       /* failed attempts before a trial is failed for good */

@@ -1,4 +1,5 @@
 /* One trial: Darknet seeded, hia's epoch loop, evaluation, divergence. */
+#define _GNU_SOURCE /* sched_getaffinity */
 #include "train/train.h"
 
 #include <cblas.h>
@@ -7,6 +8,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <omp.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -53,8 +55,13 @@ static void unmute_stderr(void)
     saved_stderr = -1;
 }
 
+/* The cores this process may run on (a cpuset, taskset or a scheduler's binding), else every
+   core online. */
 int train_default_threads(void)
 {
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+        return CPU_COUNT(&set);
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n > 0 ? (int)n : 1;
 }

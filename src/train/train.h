@@ -64,7 +64,7 @@ int train_run(const char *cfg_text, const netgen_params *p, const dataset_splits
               const train_options *o, train_result *r, hia_error *err);
 void train_result_free(train_result *r);
 
-/* All cores of this machine. */
+/* The cores this process may use. */
 int train_default_threads(void);
 
 #endif
