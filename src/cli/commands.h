@@ -6,6 +6,7 @@
 #include "base/error.h"
 
 int cmd_run(int argc, char **argv, hia_error *err);
+int cmd_slurm(int argc, char **argv, hia_error *err);
 int cmd_status(int argc, char **argv, hia_error *err);
 int cmd_export(int argc, char **argv, hia_error *err);
 int cmd_analyze(int argc, char **argv, hia_error *err);

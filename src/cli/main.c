@@ -15,6 +15,8 @@ static const struct command {
     int (*run)(int argc, char **argv, hia_error *err);
 } commands[] = {
     {"run", "run CONFIG", "start, or continue, the experiment in CONFIG", cmd_run},
+    {"slurm", "slurm CONFIG", "the sweep as a Slurm job array sharing one PostgreSQL store",
+     cmd_slurm},
     {"status", "status [CONFIG|STORE]", "trials by state, per dataset, throughput, ETA",
      cmd_status},
     {"export", "export STORE", "one row per trial, as CSV or JSON", cmd_export},

@@ -163,23 +163,55 @@ static char *trial_dir(const runner *r, long long id)
     return xstrfmt("%s/%lld", r->models, id);
 }
 
+/* What a trial's hooks need: its checkpoint's path and its number of epochs. */
+typedef struct trial_ctx {
+    const char *checkpoint;
+    int epochs;
+} trial_ctx;
+
 static int restore_checkpoint(void *ctx, struct network *net, train_result *res, int max_epochs,
                               hia_error *err)
 {
+    const trial_ctx *t = ctx;
     hia_error local = {0};
-    int rc = checkpoint_load(ctx, net, res, max_epochs, &local);
+    int rc = checkpoint_load(t->checkpoint, net, res, max_epochs, &local);
     if (rc < 0) /* damaged: the trial starts over rather than fail for ever */
         fprintf(stderr, "hia: %s; starting the trial from its first epoch\n", local.msg);
     else if (rc == 1)
-        fprintf(stderr, "hia: resumed after epoch %d from %s\n", res->epochs, (char *)ctx);
+        fprintf(stderr, "hia: resumed after epoch %d from %s\n", res->epochs, t->checkpoint);
     (void)err;
     return 0;
+}
+
+/* A test point, inert unless HIA_PAUSE_IN_TRIAL=PREFIX is set: after a checkpoint, with epochs
+   still to train, a trial stops itself (SIGSTOP) if it removes the file PREFIX.<its runner's
+   pid> (one trial of that runner), or while PREFIX.all exists (every trial, of any runner).
+   Tests then act on trials known to be inside their run without racing them. */
+static void pause_if_asked(const trial_ctx *t, const train_result *res)
+{
+    const char *prefix = getenv("HIA_PAUSE_IN_TRIAL");
+    if (!prefix || res->epochs >= t->epochs)
+        return;
+    char *mine = xstrfmt("%s.%ld", prefix, (long)getppid());
+    char *all = xstrfmt("%s.all", prefix);
+    int stop = unlink(mine) == 0 || access(all, F_OK) == 0;
+    free(mine);
+    free(all);
+    if (stop) {
+        fprintf(stderr, "hia: paused after epoch %d (HIA_PAUSE_IN_TRIAL)\n", res->epochs);
+        fflush(stderr);
+        raise(SIGSTOP);
+    }
 }
 
 static int save_checkpoint(void *ctx, struct network *net, const train_result *res,
                            hia_error *err)
 {
-    return checkpoint_save(ctx, net, res, err);
+    const trial_ctx *t = ctx;
+    if (checkpoint_save(t->checkpoint, net, res, err))
+        return -1;
+    pause_if_asked(t, res);
+    return 0;
 }
 
 /* The GPU of the next trial: gpu:N's N, else the GPU running the fewest trials; -1 on the
@@ -222,7 +254,8 @@ static void run_child(const runner *r, const store_claimed *c, const dataset_spl
             c->attempts);
     free(path);
     path = xstrfmt("%s/checkpoint", dir); /* the process ends in _exit: never freed */
-    train_hooks hooks = {restore_checkpoint, save_checkpoint, path};
+    trial_ctx ctx = {path, np->epochs};
+    train_hooks hooks = {restore_checkpoint, save_checkpoint, &ctx};
     train_options o = {.seed = c->seed, .trial = (uint64_t)c->id, .threads = r->threads,
                        .use_gpu = gpu >= 0, .gpu = gpu, .progress = stderr, .hooks = &hooks,
                        .darknet_init = !strcmp(r->cfg->network.init, "darknet")};

@@ -4,7 +4,14 @@
 set -eu
 HIA=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 WORK=$(mktemp -d /tmp/hia-e2e-XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+# at_exit CMD: CMD runs when the test exits, before the commands given earlier
+AT_EXIT=""
+at_exit() {
+    AT_EXIT="$1; $AT_EXIT"
+}
+trap 'eval "$AT_EXIT"; rm -rf "$WORK"' EXIT
+# freeze_in_trial's token files are named after this, one per `hia run`
+export HIA_PAUSE_IN_TRIAL="$WORK/pause"
 
 fail() {
     echo "FAIL: $*" >&2
@@ -111,24 +118,32 @@ those_mid_trial() {
     done
 }
 
-# freeze_in_trial PID EPOCHS: waits until a trial process of the `hia run` PID is inside its
-# trial (mid_trial), stops (SIGSTOP) every trial process of PID, and prints those still caught
-# inside their trial once stopped, as "CHILD DIR". Returns 1 if PID ends first.
+# stopped PID: true when process PID is stopped (state T)
+stopped() {
+    [ "$(awk '{ sub(/^.*\) /, ""); print $1 }' "/proc/$1/stat" 2>/dev/null)" = T ]
+}
+
+# freeze_in_trial PID EPOCHS: asks one trial process of the `hia run` PID to stop itself inside
+# its trial (after a checkpoint, with epochs left: HIA_PAUSE_IN_TRIAL in src/sweep/runner.c),
+# waits until one has, stops (SIGSTOP) every other trial process of PID, and prints those
+# caught inside their trial (mid_trial) as "CHILD DIR". Returns 1 if PID ends first.
 freeze_in_trial() {
+    token=$HIA_PAUSE_IN_TRIAL.$1
+    : > "$token"
     while running "$1"; do
-        kids=$(trial_kids "$1")
-        if [ -n "$(echo "$kids" | those_mid_trial "$2")" ]; then
-            pids=$(echo "$kids" | cut -d' ' -f1)
-            kill -STOP $pids 2>/dev/null || true
-            caught=$(echo "$kids" | those_mid_trial "$2")
-            if [ -n "$caught" ]; then
-                echo "$caught"
-                return 0
-            fi
-            kill -CONT $pids 2>/dev/null || true
+        if [ ! -e "$token" ]; then
+            kids=$(trial_kids "$1")
+            for kid in $(echo "$kids" | cut -d' ' -f1); do
+                if stopped "$kid"; then
+                    kill -STOP $(echo "$kids" | cut -d' ' -f1) 2>/dev/null || true
+                    echo "$kids" | those_mid_trial "$2"
+                    return 0
+                fi
+            done
         fi
         sleep 0.01 # how often the state is polled; no outcome depends on it
     done
+    rm -f "$token"
     return 1
 }
 
@@ -146,7 +161,7 @@ pg_start() {
         > "$PG_SOCK/initdb.log" 2>&1 || fail "initdb: $(cat "$PG_SOCK/initdb.log")"
     printf 'local all pw scram-sha-256\nlocal all all trust\n' > "$PG_SOCK/data/pg_hba.conf"
     pg_ctl_start
-    trap 'pg_stop; rm -rf "$WORK"' EXIT
+    at_exit pg_stop
     runuser -u postgres -- "$bin/createdb" -h "$PG_SOCK" hia
     runuser -u postgres -- "$bin/psql" -h "$PG_SOCK" -q -c "CREATE ROLE pw LOGIN PASSWORD 'right'" hia
     PG_URI="postgresql://postgres@/hia?host=$PG_SOCK"
@@ -160,4 +175,73 @@ pg_ctl_start() {
 pg_stop() {
     runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$PG_SOCK/data" -m fast -w stop \
         > /dev/null 2>&1 || true
+}
+
+# slurm_start: a single-node Slurm cluster of the test's own, this machine alone with 2 CPUs,
+# from a slurm.conf generated in a temp dir; munged, slurmctld and slurmd run as root there on
+# their own socket, ports and state, and are stopped when the test exits. Sets SLURM_CONF.
+slurm_start() {
+    command -v slurmctld > /dev/null && command -v munged > /dev/null ||
+        fail "Slurm is not installed (scripts/setup --tests installs slurm-wlm and munge)"
+    [ "$(nproc)" -ge 2 ] || fail "the Slurm test needs 2 CPUs"
+    SL=$(mktemp -d /tmp/hia-slurm-XXXXXX)
+    mkdir "$SL/munge" "$SL/state" "$SL/spool"
+    chmod 700 "$SL" "$SL/munge"
+    mungekey --create --keyfile="$SL/munge/munge.key" > "$SL/mungekey.log" 2>&1 ||
+        fail "mungekey: $(cat "$SL/mungekey.log")"
+    chmod 400 "$SL/munge/munge.key"
+    munged --force --socket="$SL/munge/munge.sock" --key-file="$SL/munge/munge.key" \
+        --log-file="$SL/munge/log" --pid-file="$SL/munge/pid" --seed-file="$SL/munge/seed" ||
+        fail "munged: $(cat "$SL/munge/log")"
+    at_exit slurm_stop
+    node=$(hostname -s)
+    cat > "$SL/slurm.conf" <<CONF
+ClusterName=hia-test
+SlurmctldHost=$node(127.0.0.1)
+SlurmUser=root
+SlurmdUser=root
+SlurmctldPort=16817
+SlurmdPort=16818
+AuthType=auth/munge
+CredType=cred/munge
+AuthInfo=socket=$SL/munge/munge.sock
+StateSaveLocation=$SL/state
+SlurmdSpoolDir=$SL/spool
+SlurmctldPidFile=$SL/slurmctld.pid
+SlurmdPidFile=$SL/slurmd.pid
+SlurmctldLogFile=$SL/slurmctld.log
+SlurmdLogFile=$SL/slurmd.log
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+MpiDefault=none
+ReturnToService=2
+AccountingStorageType=accounting_storage/none
+JobAcctGatherType=jobacct_gather/none
+JobCompType=jobcomp/none
+KillWait=5
+NodeName=$node NodeAddr=127.0.0.1 CPUs=2 RealMemory=4000 State=UNKNOWN
+PartitionName=test Nodes=$node Default=YES MaxTime=INFINITE State=UP
+CONF
+    export SLURM_CONF="$SL/slurm.conf"
+    slurmctld -f "$SLURM_CONF" || fail "slurmctld: $(cat "$SL/slurmctld.log")"
+    slurmd -f "$SLURM_CONF" -N "$node" || fail "slurmd: $(cat "$SL/slurmd.log")"
+    # the node is up once slurmctld lists it idle
+    until [ "$(sinfo -h -N -o %t 2>/dev/null)" = idle ]; do
+        running "$(cat "$SL/slurmd.pid" 2>/dev/null || echo 0)" ||
+            fail "slurmd ended: $(cat "$SL/slurmd.log")"
+        sleep 0.1 # how often the state is polled; no outcome depends on it
+    done
+}
+
+# slurm_stop: every job cancelled, the daemons stopped and waited for, their temp dir removed
+slurm_stop() {
+    scancel --full -u root 2> /dev/null || true
+    for pidfile in "$SL/slurmd.pid" "$SL/slurmctld.pid" "$SL/munge/pid"; do
+        pid=$(cat "$pidfile" 2> /dev/null || true)
+        [ -z "$pid" ] || kill "$pid" 2> /dev/null || true
+        while [ -n "$pid" ] && running "$pid"; do sleep 0.05; done
+    done
+    rm -rf "$SL"
 }
