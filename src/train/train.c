@@ -172,65 +172,73 @@ static int bn_size(const layer *l)
     return l->type == CONVOLUTIONAL ? l->out_c : l->outputs;
 }
 
-/* Sets each batch-norm layer's rolling mean and variance to the average of its batch
-   statistics over the first TRAIN_BN_IMAGES training images. Darknet's generator is put back
-   afterwards, so evaluating never changes the training that follows. */
-static void reestimate_batchnorm(network *net, const dataset_images *train)
+/* Batch-norm statistics for evaluation, gathered while an epoch trains its last
+   TRAIN_BN_IMAGES images (no second pass over the data): the mean of each batch-norm layer's
+   batch statistics, weighted by batch size. sums is NULL when the network has no batch norm. */
+typedef struct bn_stats {
+    float **sums; /* per layer: the means' sums, then the variances' */
+    double images;
+} bn_stats;
+
+static void bn_stats_init(bn_stats *s, const network *net)
 {
-    int any = 0;
-    for (int i = 0; i < net->n; i++)
-        any |= has_batchnorm(&net->layers[i]);
-    if (!any)
-        return;
-    unsigned long long rng_state = darknet_rng_state();
-    int batch = net->batch;
-    int images = train->n < TRAIN_BN_IMAGES ? train->n : TRAIN_BN_IMAGES;
-    int batches = images / batch ? images / batch : 1;
-    int *order = xmalloc(sizeof(int) * (size_t)batch);
-    float **sums = xcalloc((size_t)net->n, sizeof(float *));
-    for (int i = 0; i < net->n; i++)
-        if (has_batchnorm(&net->layers[i]))
-            sums[i] = xcalloc(2 * (size_t)bn_size(&net->layers[i]), sizeof(float));
-    for (int b = 0; b < batches; b++) {
-        int k = train->n - b * batch < batch ? train->n - b * batch : batch;
-        for (int i = 0; i < k; i++)
-            order[i] = b * batch + i;
-        if (k != batch)
-            set_batch_network(net, k);
-        fill_batch(net, train, order, k, 1);
-        net->train = 1;
-        forward_network(net);
-        gpu_pull_batch_stats(net);
-        for (int i = 0; i < net->n; i++) {
-            layer *l = &net->layers[i];
-            for (int j = 0; sums[i] && j < bn_size(l); j++) {
-                sums[i][j] += l->mean[j];
-                sums[i][bn_size(l) + j] += l->variance[j];
-            }
-        }
-        if (k != batch)
-            set_batch_network(net, batch);
-    }
+    s->sums = NULL;
+    s->images = 0;
     for (int i = 0; i < net->n; i++) {
-        layer *l = &net->layers[i];
-        for (int j = 0; sums[i] && j < bn_size(l); j++) {
-            l->rolling_mean[j] = sums[i][j] / batches;
-            l->rolling_variance[j] = sums[i][bn_size(l) + j] / batches;
-        }
+        const layer *l = &net->layers[i];
+        if (!has_batchnorm(l))
+            continue;
+        if (!s->sums)
+            s->sums = xcalloc((size_t)net->n, sizeof(float *));
+        s->sums[i] = xcalloc(2 * (size_t)bn_size(l), sizeof(float));
     }
-    gpu_push_rolling_stats(net);
-    net->train = 0;
-    for (int i = 0; i < net->n; i++)
-        free(sums[i]);
-    free(sums);
-    free(order);
-    darknet_set_rng_state(rng_state);
 }
 
-/* One epoch over every training image in a fresh order; returns the mean loss, or NAN with
-   *bad set to the batch whose loss was not finite. */
+/* Adds the batch statistics of the batch of k images just trained. */
+static void bn_stats_add(bn_stats *s, network *net, int k)
+{
+    if (!s->sums)
+        return;
+    gpu_pull_batch_stats(net);
+    for (int i = 0; i < net->n; i++) {
+        layer *l = &net->layers[i];
+        for (int j = 0; s->sums[i] && j < bn_size(l); j++) {
+            s->sums[i][j] += (float)k * l->mean[j];
+            s->sums[i][bn_size(l) + j] += (float)k * l->variance[j];
+        }
+    }
+    s->images += k;
+}
+
+/* Makes the gathered statistics the ones evaluation normalises with, and starts over. */
+static void bn_stats_apply(bn_stats *s, network *net)
+{
+    if (!s->sums || s->images == 0)
+        return;
+    for (int i = 0; i < net->n; i++) {
+        layer *l = &net->layers[i];
+        for (int j = 0; s->sums[i] && j < bn_size(l); j++) {
+            l->rolling_mean[j] = s->sums[i][j] / (float)s->images;
+            l->rolling_variance[j] = s->sums[i][bn_size(l) + j] / (float)s->images;
+            s->sums[i][j] = s->sums[i][bn_size(l) + j] = 0;
+        }
+    }
+    s->images = 0;
+    gpu_push_rolling_stats(net);
+}
+
+static void bn_stats_free(bn_stats *s, const network *net)
+{
+    for (int i = 0; s->sums && i < net->n; i++)
+        free(s->sums[i]);
+    free(s->sums);
+}
+
+/* One epoch over every training image in a fresh order, gathering the batch-norm statistics
+   of its last TRAIN_BN_IMAGES images into bn; returns the mean loss, or NAN with *bad set to
+   the batch whose loss was not finite. */
 static double run_epoch(network *net, const dataset_images *train, const train_options *o,
-                        int epoch, int *order, int *bad)
+                        int epoch, int *order, bn_stats *bn, int *bad)
 {
     rng r;
     int batch = net->batch;
@@ -245,6 +253,8 @@ static double run_epoch(network *net, const dataset_images *train, const train_o
             set_batch_network(net, k);
         fill_batch(net, train, order + start, k, 1);
         double loss = train_network_datum(net) / k;
+        if (start + k > train->n - TRAIN_BN_IMAGES)
+            bn_stats_add(bn, net, k);
         if (k != batch)
             set_batch_network(net, batch);
         if (!isfinite(loss)) {
@@ -253,6 +263,7 @@ static double run_epoch(network *net, const dataset_images *train, const train_o
         }
         total += loss * k;
     }
+    bn_stats_apply(bn, net);
     return total / train->n;
 }
 
@@ -334,9 +345,12 @@ static int train_epochs(network *net, const netgen_params *p, const dataset_spli
     r->history = xcalloc((size_t)p->epochs, sizeof(train_epoch));
     const train_hooks *hooks = o->hooks;
     int constant = majority_class(&data->train), diverged = 0;
+    bn_stats bn;
+    bn_stats_init(&bn, net);
     snprintf(r->status, sizeof(r->status), "done");
     if (hooks && hooks->restore && hooks->restore(hooks->ctx, net, r, p->epochs, err)) {
         free(order);
+        bn_stats_free(&bn, net);
         return -1;
     }
     gpu_push_network(net);
@@ -346,7 +360,7 @@ static int train_epochs(network *net, const netgen_params *p, const dataset_spli
     for (int e = r->epochs; e < p->epochs; e++) {
         int bad = 0;
         double t0 = clock_monotonic();
-        double loss = run_epoch(net, &data->train, o, e, order, &bad);
+        double loss = run_epoch(net, &data->train, o, e, order, &bn, &bad);
         double t1 = clock_monotonic();
         r->train_seconds += t1 - t0;
         if (bad) { /* the loss is finite whenever the outputs are: the network has broken */
@@ -365,7 +379,6 @@ static int train_epochs(network *net, const netgen_params *p, const dataset_spli
         h->loss = loss;
         h->seconds = t1 - t0;
         h->images_per_second = data->train.n / (t1 - t0);
-        reestimate_batchnorm(net, &data->train);
         h->val_accuracy = accuracy(net, &data->validation, constant);
         r->eval_seconds += clock_monotonic() - t1;
         r->epochs = e + 1;
@@ -384,13 +397,14 @@ static int train_epochs(network *net, const netgen_params *p, const dataset_spli
         if (hooks && hooks->after_epoch) {
             if (hooks->after_epoch(hooks->ctx, net, r, err)) {
                 free(order);
+                bn_stats_free(&bn, net);
                 return -1;
             }
         }
     }
     free(order);
+    bn_stats_free(&bn, net);
     double t2 = clock_monotonic();
-    reestimate_batchnorm(net, &data->train);
     /* the network the trial ends with: a diverged one is measured as it is, not as it was */
     r->val_accuracy = r->epochs && !diverged ? r->history[r->epochs - 1].val_accuracy
                                              : accuracy(net, &data->validation, constant);

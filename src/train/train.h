@@ -13,8 +13,9 @@
 #include "base/error.h"
 #include "train/netgen.h"
 
-/* Batch-norm statistics are re-estimated from this many training images before evaluation:
-   Darknet's rolling averages (decay 0.99) start at 0 and lag badly in short trainings. */
+/* Evaluation normalises with the batch-norm statistics of the last this many images of each
+   epoch, gathered while they train: Darknet's rolling averages (decay 0.99) start at 0 and
+   lag badly in short trainings. */
 #define TRAIN_BN_IMAGES 1024
 
 struct network;
