@@ -291,6 +291,10 @@ static void test_maxpool(int c, int h, int w)
     for (int o = 0; o < out_n; o++)
         dxr[arg[o]] += g[o];
     net->input = x;
+    net->train = 0; /* inference: the same output, no indexes needed */
+    l->forward(*l, *net);
+    compare("inference output", where, l->output, y, out_n);
+    net->train = 1; /* training: the winners recorded for the backward pass */
     l->forward(*l, *net);
     compare("forward output", where, l->output, y, out_n);
     for (int o = 0; o < out_n; o++)

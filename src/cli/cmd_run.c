@@ -25,11 +25,12 @@ static const command_help help = {
 
 int cmd_run(int argc, char **argv, hia_error *err)
 {
-    runner_options o = {.jobs = 1, .max_failures = 3, .lease_seconds = 60, .log = stdout,
+    runner_options o = {.jobs = 0, .max_failures = 3, .lease_seconds = 60, .log = stdout,
                         .live = isatty(STDOUT_FILENO)};
     option opts[] = {
         OPT_INT("-j", "N", &o.jobs, 1, RUNNER_MAX_JOBS,
-                "trials at once (default 1); each gets 1/N of the thread budget"),
+                "trials at once, each with 1/N of the thread budget (default: one\n"
+                "trial per thread, as many as memory holds: printed at start)"),
         OPT_INT("--threads", "T", &o.threads, 1, 4096,
                 "the thread budget (default: the experiment's threads:, else\n"
                 "every core this process may use), such as a Slurm task's CPUs"),
@@ -60,7 +61,7 @@ int cmd_run(int argc, char **argv, hia_error *err)
     char *path = runner_store_path(&c, o.store_path);
     strbuf again = STRBUF_INIT; /* the command that continues the sweep */
     strbuf_addf(&again, "hia run %s", argv[0]);
-    if (o.jobs != 1)
+    if (o.jobs)
         strbuf_addf(&again, " -j %d", o.jobs);
     if (o.store_path)
         strbuf_addf(&again, " --store %s", o.store_path);

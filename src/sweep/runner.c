@@ -23,6 +23,7 @@
 #include "store/store.h"
 #include "sweep/checkpoint.h"
 #include "sweep/plan.h"
+#include "sweep/split.h"
 #include "train/gpu.h"
 #include "train/netgen.h"
 #include "train/train.h"
@@ -57,6 +58,7 @@ typedef struct runner {
     char slurm_job[32], slurm_task[32]; /* empty outside Slurm */
     char *models; /* models/<experiment> */
     char *path;   /* the store */
+    int jobs;    /* trials at once: -j, else the default split */
     int threads;
     dataset_splits *data; /* per dataset of the config, loaded on first use */
     int *loaded;
@@ -443,7 +445,7 @@ static void report(runner *r, const child *k, const char *what)
         return;
     long ended = all.done + all.failed + all.diverged;
     if (r->o->live) {
-        double eta = (all.pending + all.running) * all.trial_seconds / r->o->jobs;
+        double eta = (all.pending + all.running) * all.trial_seconds / r->jobs;
         fprintf(r->o->log, "\r\033[K%s: %ld of %ld ended (%ld done, %ld failed, %ld diverged), "
                 "%ld running, %.0f img/s, ETA %.0fm%02.0fs", r->cfg->experiment, ended,
                 all.total, all.done, all.failed, all.diverged, all.running,
@@ -602,7 +604,7 @@ static void abandon_children(runner *r)
    whose lease ran out) is taken while this worker still runs trials. */
 static int fill_slots(runner *r, hia_error *err)
 {
-    while (!stop_signal && r->running < r->o->jobs) {
+    while (!stop_signal && r->running < r->jobs) {
         store_claimed c;
         int got;
         do
@@ -681,7 +683,7 @@ static void slurm_ids(runner *r)
 static int register_worker(runner *r, hia_error *err)
 {
     store_worker w = {r->worker, r->host, r->slurm_job[0] ? r->slurm_job : NULL,
-                      r->slurm_task[0] ? r->slurm_task : NULL, r->o->jobs, r->threads, 0};
+                      r->slurm_task[0] ? r->slurm_task : NULL, r->jobs, r->threads, 0};
     return store_worker_start(r->db, &w, r->o->lease_seconds, err);
 }
 
@@ -702,10 +704,20 @@ static int runner_init(runner *r, const config *c, const runner_options *o, hia_
     memset(r, 0, sizeof(*r));
     r->cfg = c;
     r->o = o;
-    if (o->jobs < 1 || o->jobs > RUNNER_MAX_JOBS)
+    if (o->jobs < 0 || o->jobs > RUNNER_MAX_JOBS)
         return hia_fail(err, HIA_EUSER, "-j %d: expected 1..%d", o->jobs, RUNNER_MAX_JOBS);
+    if ((r->gpus = gpu_devices(c->device, &r->fixed_gpu, err)) < 0)
+        return hia_wrap(err, "%s", c->path);
     int budget = o->threads ? o->threads : c->threads ? c->threads : train_default_threads();
-    r->threads = budget / o->jobs > 0 ? budget / o->jobs : 1;
+    r->jobs = o->jobs;
+    if (!r->jobs) {
+        char why[512];
+        r->jobs = split_default_jobs(c, budget, r->gpus, RUNNER_MAX_JOBS, why, sizeof(why), err);
+        if (r->jobs < 0)
+            return -1;
+        fprintf(o->log, "%s\n", why);
+    }
+    r->threads = budget / r->jobs > 0 ? budget / r->jobs : 1;
     /* HIA_HOST names the worker's host where the host name does not tell workers apart
        (containers, several runs posing as several hosts in a test) */
     const char *host = getenv("HIA_HOST");
@@ -715,8 +727,6 @@ static int runner_init(runner *r, const config *c, const runner_options *o, hia_
         snprintf(r->host, sizeof(r->host), "localhost");
     snprintf(r->worker, sizeof(r->worker), "%s:%ld", r->host, (long)getpid());
     slurm_ids(r);
-    if ((r->gpus = gpu_devices(c->device, &r->fixed_gpu, err)) < 0)
-        return hia_wrap(err, "%s", c->path);
     r->models = xstrfmt("%s/%s", o->models_dir ? o->models_dir : "models", c->experiment);
     r->path = runner_store_path(c, o->store_path);
     char *slash = store_is_uri(r->path) ? NULL : strrchr(r->path, '/');
@@ -748,7 +758,7 @@ int runner_run(const config *c, const runner_options *o, hia_error *err)
     int rc = runner_init(&r, c, o, err);
     if (!rc) {
         fprintf(o->log, "%s: %ld trials per dataset on %d dataset(s), %d at a time, %d "
-                "threads each; worker %s", c->experiment, c->trials, c->n_datasets, o->jobs,
+                "threads each; worker %s", c->experiment, c->trials, c->n_datasets, r.jobs,
                 r.threads, r.worker);
         if (r.slurm_job[0])
             fprintf(o->log, " (Slurm job %s%s%s)", r.slurm_job, r.slurm_task[0] ? " task " : "",

@@ -15,7 +15,7 @@
 #define RUNNER_MAX_JOBS 64
 
 typedef struct runner_options {
-    int jobs;               /* trials at once */
+    int jobs;               /* trials at once; 0: the default split (sweep/split.h) */
     int threads;            /* thread budget shared by them; 0: the config's threads:, else
                                every core this process may use */
     const char *store_path; /* default results/<experiment>.sqlite */

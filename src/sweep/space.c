@@ -110,6 +110,38 @@ int space_config_layers(const space *s, const space_config *c)
     return (int)c->values[i].v[0];
 }
 
+/* The index of p's numerically largest choice (true counts as 1, false as 0), else 0. */
+static int largest_choice(const space_param *p)
+{
+    int best = 0, b;
+    double best_v = -INFINITY, v;
+    for (int k = 0; k < p->n_choices; k++) {
+        if (parse_double(p->choices[k], &v) != 0)
+            v = parse_bool(p->choices[k], &b) == 0 ? b : -INFINITY;
+        if (v > best_v) {
+            best = k;
+            best_v = v;
+        }
+    }
+    return best;
+}
+
+void space_config_largest(const space *s, space_config *c)
+{
+    int count = -1;
+    for (int i = 0; i < s->n; i++)
+        if (!strcmp(s->params[i].name, SPACE_LAYER_COUNT))
+            count = i;
+    int layers = count >= 0 ? (int)s->params[count].high : 1;
+    for (int i = 0; i < s->n; i++) {
+        const space_param *p = &s->params[i];
+        double v = p->type == SPACE_CATEGORICAL ? largest_choice(p) : p->high;
+        c->values[i].n = p->per_layer ? layers : 1;
+        for (int l = 0; l < c->values[i].n; l++)
+            c->values[i].v[l] = v;
+    }
+}
+
 double space_from_unit(const space_param *p, double u)
 {
     if (p->type == SPACE_CATEGORICAL) {

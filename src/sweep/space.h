@@ -50,6 +50,10 @@ void space_config_init(space_config *c, const space *s);
 void space_config_free(space_config *c);
 /* Number of layers of a configuration (value of conv_layers), or -1 when not set yet. */
 int space_config_layers(const space *s, const space_config *c);
+/* Sets c (from space_config_init) to every value at its largest: the high end of numbers, the
+   largest numeric choice (true for booleans), the first of other choices; per-layer values
+   for the most layers. What bounds a sweep's memory. */
+void space_config_largest(const space *s, space_config *c);
 
 /* A param's value for a point u in [0,1): categorical and int values get equal shares,
    log-scaled ones equal shares of the log scale. */

@@ -180,3 +180,30 @@ int netgen_cfg(const netgen_params *p, const netgen_input *in, const config_netw
     *out = t.buf;
     return 0;
 }
+
+/* Per layer, per image: the output and its delta, batch norm's two copies of the output, one
+   image's im2col workspace for the next layer; the max-pool's output, delta and indexes; and
+   per weight: itself, its gradient, two optimizer moments and the checkpoint's copy. */
+double netgen_memory_bytes(const netgen_params *p, const netgen_input *in,
+                           const config_network *net)
+{
+    double per_image = 0, weights = 0, workspace = 0;
+    int w = in->width, h = in->height, c = in->channels;
+    for (int i = 0; i < p->conv_layers; i++) {
+        double map = (double)w * h * p->filters[i], cols = (double)w * h * c * p->kernel_size[i] *
+                                                           p->kernel_size[i];
+        per_image += map * (p->batch_norm ? 4 : 2);
+        workspace = cols > workspace ? cols : workspace;
+        weights += (double)p->kernel_size[i] * p->kernel_size[i] * c * p->filters[i];
+        c = p->filters[i];
+        if ((i + 1) % net->pool_every == 0 && (w < h ? w : h) >= 4) {
+            w /= 2;
+            h /= 2;
+            per_image += 3.0 * w * h * c;
+        }
+    }
+    weights += (double)w * h * c * p->dense_units + (double)p->dense_units * in->classes;
+    per_image += 4.0 * (p->dense_units + in->classes) + in->width * in->height * in->channels;
+    return 1.25 * sizeof(float) * (per_image * p->batch_size + workspace + 5 * weights) +
+           NETGEN_LIBRARY_BYTES;
+}

@@ -38,4 +38,14 @@ int netgen_params_read(const space *s, const space_config *c, netgen_params *p, 
 int netgen_cfg(const netgen_params *p, const netgen_input *in, const config_network *net,
                char **out, hia_error *err);
 
+/* What a trial's process takes besides its network: hia's resident size with its libraries
+   mapped, 230 MiB measured (`hia datasets list`), rounded up. */
+#define NETGEN_LIBRARY_BYTES (256.0 * 1024 * 1024)
+
+/* An upper bound on the memory of a trial training p on inputs of the shape in: Darknet's
+   buffers counted, with a quarter more for the allocator's and oneDNN's own (the largest
+   configuration of configs/paper.yaml's space: 946 MiB resident, bounded by 1,088 MiB). */
+double netgen_memory_bytes(const netgen_params *p, const netgen_input *in,
+                           const config_network *net);
+
 #endif

@@ -1,5 +1,6 @@
 # hia run: a sweep runs to the end, status and export agree with it, a second run adds
-# nothing, and a changed experiment file is refused with the changed keys named.
+# nothing (it says how it splits the machine without -j), and a changed experiment file is
+# refused with the changed keys named.
 . "$2"
 cd "$WORK"
 write_run_config e.yaml 4
@@ -25,7 +26,11 @@ done
 [ "$(json_all optimizer < t.json | wc -l)" = 4 ] || fail "export json: not 4 trials"
 grep -q '"history":\[{"epoch":1' t.json || fail "export json lacks the epoch log"
 
-"$HIA" run e.yaml > again.log || fail "second run exited $?"
+"$HIA" run e.yaml --threads 3 > again.log || fail "second run exited $?"
+# without -j: one trial per thread of the budget, memory permitting, said at the start
+grep -q "^-j not given: 3 trial(s) at a time, one per thread of 3 .*GiB available holds" again.log ||
+    fail "no default split: $(cat again.log)"
+grep -q "3 at a time, 1 threads each" again.log || fail "the split is not used: $(cat again.log)"
 [ "$(grep -c '^\[' again.log)" = 0 ] || fail "the second run trained again: $(cat again.log)"
 [ "$("$HIA" status e.yaml --json | json_get total)" = 4 ] || fail "the second run planned more"
 

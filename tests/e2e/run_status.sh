@@ -4,7 +4,7 @@
 cd "$WORK"
 write_run_config e.yaml 6
 SLURM_ARRAY_JOB_ID=41 SLURM_ARRAY_TASK_ID=2 SLURM_JOB_ID=44 HIA_HOST=alpha \
-    "$HIA" run e.yaml > run.log 2>&1 &
+    "$HIA" run e.yaml -j 1 > run.log 2>&1 &
 pid=$!
 caught=$(freeze_in_trial "$pid" 3) || fail "the sweep ended before a trial was caught"
 trial=$(basename "$(echo "$caught" | head -n 1 | cut -d' ' -f2)")
