@@ -152,6 +152,30 @@ static void test_refusals(void)
     space_free(&s);
 }
 
+/* The bytes of Darknet's own buffers for net: each layer's output and delta, batch norm's two
+   copies, dropout's draws, max-pool's indexes, the weights with their gradients and optimizer
+   moments, the shared workspace. */
+static double darknet_bytes(const network *net)
+{
+    double floats = 0, workspace = 0;
+    for (int i = 0; i < net->n; i++) {
+        const layer *l = &net->layers[i];
+        double out = (double)l->outputs * l->batch;
+        floats += out * (1 + (l->delta != NULL) + (l->rand != NULL));
+        if (l->type == CONVOLUTIONAL && l->batch_normalize)
+            floats += 2 * out;
+        if (l->indexes)
+            floats += out; /* ints, as wide as floats */
+        double w = l->type == CONVOLUTIONAL ? l->nweights
+                   : l->type == CONNECTED   ? (double)l->inputs * l->outputs
+                                            : 0;
+        floats += w * (2 + (l->m != NULL) + (l->v != NULL));
+        if ((double)l->workspace_size > workspace)
+            workspace = (double)l->workspace_size;
+    }
+    return floats * sizeof(float) + workspace;
+}
+
 static void test_wide_space_all_parse(void)
 {
     space s = paper_space();
@@ -177,6 +201,12 @@ static void test_wide_space_all_parse(void)
             refused++;
         } else {
             CHECK(net->outputs == in->classes && net->inputs == in->width * in->height * in->channels);
+            /* the bound sweep/split sizes -j by covers Darknet's buffers */
+            double bound = netgen_memory_bytes(&p, in, &arch) - NETGEN_LIBRARY_BYTES;
+            if (bound < darknet_bytes(net))
+                fprintf(stderr, "sample %d: bound %.0f < darknet's %.0f\n", t, bound,
+                        darknet_bytes(net));
+            CHECK(bound >= darknet_bytes(net));
             free_network(net);
         }
         free(text);

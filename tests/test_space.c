@@ -114,8 +114,36 @@ static void test_sampling(void)
     space_free(&s);
 }
 
+/* The largest configuration: the most layers, the largest numeric choice wherever it is
+   listed, the high end of ranges, true for booleans, the first of other choices. */
+static void test_largest(void)
+{
+    space s = {0};
+    fixture_add(&s, "conv_layers", SPACE_INT, 1, 4, 0, NULL, 0);
+    fixture_add(&s, "filters", SPACE_CATEGORICAL, 0, 0, 0, "16,64,32", 1);
+    fixture_add(&s, "batch_norm", SPACE_CATEGORICAL, 0, 0, 0, "true,false", 0);
+    fixture_add(&s, "optimizer", SPACE_CATEGORICAL, 0, 0, 0, "sgd,adam", 0);
+    fixture_add(&s, "dense_units", SPACE_INT, 16, 512, 1, NULL, 0);
+    space_config c;
+    hia_error err;
+    double v;
+    space_config_init(&c, &s);
+    space_config_largest(&s, &c);
+    CHECK(space_check_complete(&s, &c, &err) == 0);
+    CHECK(space_config_layers(&s, &c) == 4);
+    for (int l = 0; l < 4; l++)
+        CHECK(space_get_number(&s, &c, "filters", l, &v, &err) == 0 && v == 64);
+    CHECK(space_get_number(&s, &c, "batch_norm", 0, &v, &err) == 0 && v == 1);
+    CHECK(space_get_number(&s, &c, "dense_units", 0, &v, &err) == 0 && v == 512);
+    const char *text;
+    CHECK(space_get_text(&s, &c, "optimizer", 0, &text, &err) == 0 && !strcmp(text, "sgd"));
+    space_config_free(&c);
+    space_free(&s);
+}
+
 int main(void)
 {
+    test_largest();
     test_set_and_errors();
     test_definition_errors();
     test_sampling();
