@@ -96,10 +96,12 @@ int main(void)
     train_result r2;
     CHECK(train(other, &q, &data, &resume, &r2, &err) == -1);
     CHECK_MSG(err.msg, "does not match this network");
+    train_result_free(&r2);
     FILE *f = fopen(ckpt, "r+b");
     CHECK(f && fseek(f, 100, SEEK_SET) == 0 && fputc(0x5a, f) != EOF && fclose(f) == 0);
     CHECK(train(cfg, &p, &data, &resume, &r2, &err) == -1);
     CHECK_MSG(err.msg, "damaged");
+    train_result_free(&r2);
 
     unlink(ckpt);
     free(cfg);
