@@ -14,6 +14,7 @@ finite gets the constant guess (the training split's most frequent class).
 import gzip
 import math
 import struct
+import time
 
 import torch
 from torch import nn
@@ -157,7 +158,8 @@ def accuracy(model, x, y, constant, batch):
 
 
 def train(cfg_text, data, epochs, seed, threads=None):
-    """Trains the cfg; returns (status, reason, val_accuracy, test_accuracy, epochs_done)."""
+    """Trains the cfg; returns (status, reason, val_accuracy, test_accuracy, epochs_done,
+    train_seconds), the last the time of the training epochs alone, as hia's train_seconds."""
     if threads:
         torch.set_num_threads(threads)
     torch.manual_seed(seed)
@@ -168,8 +170,9 @@ def train(cfg_text, data, epochs, seed, threads=None):
     constant = int(torch.bincount(yt).argmax())
     loss_fn = nn.CrossEntropyLoss()
     gen = torch.Generator().manual_seed(seed)
-    status, reason, done, val = "done", "", 0, float("nan")
+    status, reason, done, val, seconds = "done", "", 0, float("nan"), 0.0
     for e in range(epochs):
+        start = time.perf_counter()
         model.train()
         order = torch.randperm(len(xt), generator=gen)
         for b, s in enumerate(range(0, len(xt), batch)):
@@ -182,6 +185,7 @@ def train(cfg_text, data, epochs, seed, threads=None):
                 break
             loss.backward()
             opt.step()
+        seconds += time.perf_counter() - start
         if status == "done" and not finite(model):
             status, reason = "diverged", f"weights not finite after epoch {e + 1}"
         if status != "done":
@@ -191,4 +195,4 @@ def train(cfg_text, data, epochs, seed, threads=None):
     if status != "done" or done == 0:
         val = accuracy(model, xv, yv, constant, batch)
     test = accuracy(model, xs, ys, constant, batch)
-    return status, reason, val, test, done
+    return status, reason, val, test, done, seconds

@@ -1,15 +1,11 @@
 """bench/study_throughput's PyTorch side and its table: each trial of a finished hia sweep (its
-net.cfg kept) trained again by bench/darknet_torch.py's builder on the same images and threads
-for the same epochs, timed over the training epochs alone (hia's train_seconds); prints a row
-per configuration (seconds of both, GFLOP/s of both, fractions of the sgemm peak) and the
-totals.
+net.cfg kept) trained again by bench/darknet_torch.py (as bench/fidelity does) on the same
+images and threads for the same epochs, timed over the training epochs alone (hia's
+train_seconds); prints a row per configuration (seconds of both, GFLOP/s of both, fractions
+of the sgemm peak) and the totals.
 usage: study_throughput.py EXPORT.json MODELS_DIR DATA_DIR THREADS SGEMM_GFLOPS"""
 import json
 import sys
-import time
-
-import torch
-from torch import nn
 
 import darknet_torch as dt
 
@@ -39,32 +35,12 @@ def train_flops(sections, c, h, w):
     return total
 
 
-def torch_seconds(cfg, data, epochs, threads):
-    """Seconds of PyTorch's training epochs (no evaluation), as hia's train_seconds."""
-    torch.set_num_threads(threads)
-    torch.manual_seed(1)
-    xt, yt = data
-    model, net = dt.build(dt.parse_cfg(cfg), xt.shape[1], xt.shape[2], xt.shape[3])
-    opt = dt.optimizer(model, net)
-    batch = int(net["batch"])
-    loss_fn = nn.CrossEntropyLoss()
-    model.train()
-    t = time.perf_counter()
-    for _ in range(epochs):
-        order = torch.randperm(len(xt))
-        for s in range(0, len(xt), batch):
-            idx = order[s:s + batch]
-            opt.zero_grad()
-            loss_fn(model(xt[idx]), yt[idx]).backward()
-            opt.step()
-    return time.perf_counter() - t
-
-
 def main():
     export, models, data_dir = sys.argv[1:4]
     threads, peak = int(sys.argv[4]), float(sys.argv[5])
     trials = json.load(open(export))
-    xt, yt = dt.load_split(data_dir, "train")
+    data = [dt.load_split(data_dir, s) for s in ("train", "validation", "test")]
+    xt = data[0][0]
     print(f"{'#':>3} {'layers':<24} {'bn':<3} {'batch':>5} {'ep':>3} {'hia s':>7} "
           f"{'torch s':>7} {'ratio':>6} {'hia GF/s':>8} {'torch GF/s':>10} {'hia peak':>8}")
     th = tt = fl = 0.0
@@ -77,7 +53,7 @@ def main():
         epochs = int(t["epochs_done"])
         flops = train_flops(sections, xt.shape[1], xt.shape[2], xt.shape[3]) * len(xt) * epochs
         hs = float(t["train_seconds"])
-        ts = torch_seconds(cfg, (xt, yt), epochs, threads)
+        ts = dt.train(cfg, data, epochs, seed=1, threads=threads)[5]
         p = t["params"]
         convs = "-".join(f"{f}x{k}" for f, k in zip(p["filters"], p["kernel_size"]))
         print(f"{i + 1:>3} {convs:<24} {'y' if p['batch_norm'] else 'n':<3} "

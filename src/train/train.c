@@ -98,14 +98,12 @@ static char *write_cfg(const char *text, hia_error *err)
     return path;
 }
 
-/* Fills net->input (and net->truth when truth) with images order[0..k) of d. */
-static void fill_batch(network *net, const dataset_images *d, const int *order, int k, int truth)
+/* Fills net->input and net->truth with images order[0..k) of d. */
+static void fill_batch(network *net, const dataset_images *d, const int *order, int k)
 {
     int inputs = net->inputs;
     for (int i = 0; i < k; i++)
         dataset_image_float(d, order[i], net->input + (size_t)i * inputs);
-    if (!truth)
-        return;
     memset(net->truth, 0, sizeof(float) * (size_t)net->truths * (size_t)k);
     for (int i = 0; i < k; i++)
         net->truth[(size_t)i * net->truths + d->labels[order[i]]] = 1;
@@ -251,7 +249,7 @@ static double run_epoch(network *net, const dataset_images *train, const train_o
         int k = train->n - start < batch ? train->n - start : batch;
         if (k != batch)
             set_batch_network(net, k);
-        fill_batch(net, train, order + start, k, 1);
+        fill_batch(net, train, order + start, k);
         double loss = train_network_datum(net) / k;
         if (start + k > train->n - TRAIN_BN_IMAGES)
             bn_stats_add(bn, net, k);

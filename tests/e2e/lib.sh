@@ -91,7 +91,14 @@ csv_column() {
 
 # running PID: true while process PID runs (an exited child not yet waited for does not)
 running() {
-    [ -r "/proc/$1/stat" ] && ! awk '{ sub(/^.*\) /, ""); exit $1 != "Z" }' "/proc/$1/stat"
+    state=$(proc_field "$1" 1)
+    [ -n "$state" ] && [ "$state" != Z ]
+}
+
+# proc_field PID N: field N of /proc/PID/stat counted after the command name (1 the state,
+# 2 the parent's pid), empty when there is no such process
+proc_field() {
+    awk -v n="$2" '{ sub(/^.*\) /, ""); print $n }' "/proc/$1/stat" 2>/dev/null || true
 }
 
 # trial_kids PID: the trial processes of the `hia run` PID, each as "CHILD DIR" (the trial's
@@ -120,7 +127,7 @@ those_mid_trial() {
 
 # stopped PID: true when process PID is stopped (state T)
 stopped() {
-    [ "$(awk '{ sub(/^.*\) /, ""); print $1 }' "/proc/$1/stat" 2>/dev/null)" = T ]
+    [ "$(proc_field "$1" 1)" = T ]
 }
 
 # freeze_in_trial PID EPOCHS: asks one trial process of the `hia run` PID to stop itself inside

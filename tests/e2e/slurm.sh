@@ -67,8 +67,8 @@ b=$(held | sed -n 2p)
 a_kid=${a%% *}
 b_kid=${b%% *}
 a_trial=$(basename "${a#* }")
-a_pid=$(awk '{ sub(/^.*\) /, ""); print $2 }' "/proc/$a_kid/stat")
-b_pid=$(awk '{ sub(/^.*\) /, ""); print $2 }' "/proc/$b_kid/stat")
+a_pid=$(proc_field "$a_kid" 2)
+b_pid=$(proc_field "$b_kid" 2)
 [ "$a_pid" != "$b_pid" ] || fail "both held trials belong to one worker"
 
 # hia status: two live workers, each with its Slurm job and task and its running trial
