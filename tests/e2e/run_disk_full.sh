@@ -19,7 +19,7 @@ else
     done
 fi
 set +e
-"$HIA" run e.yaml > full.log 2>&1
+"$HIA" run e.yaml -j 1 > full.log 2>&1 # one at a time: trial 1 meets the full disk first
 rc=$?
 set -e
 cat full.log
@@ -38,7 +38,7 @@ done
 if [ $mounted = 1 ]; then
     dd if=/dev/zero of=models/filler bs=1k count=64 2>/dev/null || true
     set +e
-    "$HIA" run e.yaml > fuller.log 2>&1
+    "$HIA" run e.yaml -j 1 > fuller.log 2>&1
     rc=$?
     set -e
     [ "$rc" = 3 ] || fail "a full disk before any trial: exit status $rc: $(cat fuller.log)"
