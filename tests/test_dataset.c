@@ -199,9 +199,36 @@ static void test_subsets(void)
         CHECK(used[i] <= 1); /* train and validation are disjoint */
     CHECK(memcmp(a.train.pixels, b.train.pixels, 160) == 0);
     CHECK(memcmp(a.train.pixels, c.train.pixels, 160) != 0);
-    dataset_splits_free(&a);
     dataset_splits_free(&b);
     dataset_splits_free(&c);
+
+    /* Paired: with more training images the validation and test sets stay the same, and the
+       smaller training set lies inside the larger one, itself stratified. */
+    config_dataset big = cd;
+    big.train = 120;
+    CHECK(dataset_prepare(&big, 11, &b, &err) == 0);
+    CHECK(b.validation.n == 20 && b.test.n == 8 && b.train.n == 120);
+    CHECK(memcmp(a.validation.pixels, b.validation.pixels, 20 * 4) == 0);
+    CHECK(memcmp(a.test.pixels, b.test.pixels, 8 * 4) == 0);
+    char in_big[200] = {0};
+    int big_class[4] = {0};
+    for (int i = 0; i < b.train.n; i++) {
+        in_big[image_id(&b.train, i)] = 1;
+        big_class[b.train.labels[i]]++;
+    }
+    int inside = 0;
+    for (int i = 0; i < a.train.n; i++)
+        inside += in_big[image_id(&a.train, i)];
+    CHECK(inside == a.train.n);
+    for (int k = 0; k < 4; k++)
+        CHECK(big_class[k] == 30);
+    dataset_splits_free(&b);
+    /* the test set depends on neither the training nor the validation size */
+    big.validation = 40;
+    CHECK(dataset_prepare(&big, 11, &b, &err) == 0);
+    CHECK(memcmp(a.test.pixels, b.test.pixels, 8 * 4) == 0);
+    dataset_splits_free(&b);
+    dataset_splits_free(&a);
 
     cd.train = 190;
     CHECK(dataset_prepare(&cd, 11, &a, &err) == -1);

@@ -16,6 +16,14 @@ uint64_t rng_derive(uint64_t seed, uint64_t trial, uint64_t purpose, uint64_t in
     return mix(h ^ (index + 0xD6E8FEB86659FD93ULL));
 }
 
+uint64_t rng_trial_key(long number, const char *dataset)
+{
+    uint64_t h = 0xCBF29CE484222325ULL; /* FNV-1a of the name */
+    for (const unsigned char *p = (const unsigned char *)dataset; *p; p++)
+        h = (h ^ *p) * 0x100000001B3ULL;
+    return mix(mix(h) ^ ((uint64_t)number + 0x9E3779B97F4A7C15ULL));
+}
+
 void rng_init(rng *r, uint64_t seed)
 {
     r->state = seed;

@@ -1,5 +1,5 @@
 /* rng: hia's own random numbers. Every draw flows from the experiment seed: a stream is
-   derived from (seed, trial id, purpose), so each trial and each use of randomness in it
+   derived from (seed, trial key, purpose), so each trial and each use of randomness in it
    is reproducible on its own. splitmix64: one word of state, easy to checkpoint. */
 #ifndef HIA_RNG_H
 #define HIA_RNG_H
@@ -22,6 +22,10 @@ enum rng_purpose {
 };
 
 uint64_t rng_derive(uint64_t seed, uint64_t trial, uint64_t purpose, uint64_t index);
+/* A trial's key for rng_derive: its configuration's number and its dataset's name, never
+   where its row sits in a store, so configuration k on a dataset trains alike in every
+   store that plans it with the same seed (a paired study). */
+uint64_t rng_trial_key(long number, const char *dataset);
 void rng_init(rng *r, uint64_t seed);
 uint64_t rng_next(rng *r);
 double rng_uniform(rng *r);               /* [0, 1) */

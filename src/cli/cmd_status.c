@@ -13,6 +13,7 @@
 #include "base/strbuf.h"
 #include "cli/options.h"
 #include "cli/store_arg.h"
+#include "train/train.h"
 
 static const command_help help = {
     "hia status [CONFIG|STORE] [--json]",
@@ -186,8 +187,21 @@ static int status_dataset(void *ctx, const char *name)
     return 0;
 }
 
+/* The numerics version of the trainer that trained the store (1: made before it was
+   recorded). */
+static int store_numerics(store *s, int *out, hia_error *err)
+{
+    char *v;
+    if (store_meta(s, "setting:numerics", &v, err))
+        return -1;
+    *out = v ? atoi(v) : 1;
+    free(v);
+    return 0;
+}
+
 static int status_one(const char *path, int json, hia_error *err)
 {
+    int numerics = 0;
     store *s = NULL;
     char *where, *name = NULL;
     store_counts c;
@@ -195,7 +209,8 @@ static int status_one(const char *path, int json, hia_error *err)
     status_ctx sc = {NULL, json ? &j : NULL, err};
     int rc = store_arg_open(path, &s, &where, err);
     if (!rc)
-        rc = store_meta(s, "setting:experiment", &name, err) || store_count(s, NULL, &c, err);
+        rc = store_meta(s, "setting:experiment", &name, err) || store_count(s, NULL, &c, err) ||
+             store_numerics(s, &numerics, err);
     sc.db = s;
     if (!rc && json) {
         jsonw_init(&j, stdout);
@@ -203,6 +218,8 @@ static int status_one(const char *path, int json, hia_error *err)
         jsonw_string(&j, "experiment", name ? name : "");
         jsonw_string(&j, "store", where);
         json_counts(&j, &c);
+        jsonw_int(&j, "numerics", numerics);
+        jsonw_int(&j, "build_numerics", TRAIN_NUMERICS);
         jsonw_begin_object(&j, "datasets");
         rc = store_datasets(s, status_dataset, &sc, err);
         jsonw_end_object(&j);
@@ -213,6 +230,10 @@ static int status_one(const char *path, int json, hia_error *err)
         strbuf_addf(&title, "%s (%s)", name ? name : "?", where);
         print_counts(&c, "", title.buf);
         strbuf_free(&title);
+        if (numerics != TRAIN_NUMERICS)
+            printf("  trained by numerics version %d; this build trains version %d, whose "
+                   "numbers differ: retrain into a new store to compare with it\n", numerics,
+                   TRAIN_NUMERICS);
         rc = store_datasets(s, status_dataset, &sc, err) || status_workers(s, &c, NULL, err);
     }
     free(name);

@@ -5,13 +5,14 @@
 #include <string.h>
 
 #include "base/jsonw.h"
+#include "base/rng.h"
 #include "cli/job.h"
 #include "data/dataset.h"
 #include "train/gpu.h"
 #include "train/train.h"
 
 static const command_help help = {
-    "hia train CONFIG [--dataset D] [--set key=value]... [--seed S] [--trial ID]\n"
+    "hia train CONFIG [--dataset D] [--set key=value]... [--seed S] [--number K]\n"
     "          [--threads N] [--device D] [--json]",
     "Trains one configuration of CONFIG's search space on one of its datasets and reports\n"
     "validation and test accuracy. Hyperparameters not given with --set are drawn from the\n"
@@ -72,12 +73,13 @@ static void print_json(const job *j, const train_result *r, int threads)
     json_history(&w, r);
     jsonw_string(&w, "hia_version", HIA_VERSION);
     jsonw_int(&w, "darknet_patches", HIA_DARKNET_PATCHES);
+    jsonw_int(&w, "numerics", TRAIN_NUMERICS);
     jsonw_end_object(&w);
 }
 
 typedef struct train_args {
     job_args job;
-    long trial;
+    long number;
     int threads, json;
     const char *device;
 } train_args;
@@ -98,7 +100,7 @@ static int train_job(const job *j, const train_args *a, hia_error *err)
             j->dataset->name, data.train.n, data.validation.n, data.test.n,
             (unsigned long long)j->seed, threads);
     print_values(text, j);
-    train_options o = {.seed = j->seed, .trial = (uint64_t)a->trial, .threads = threads,
+    train_options o = {.seed = j->seed, .trial = rng_trial_key(a->number, j->dataset->name), .threads = threads,
                        .use_gpu = gpu >= 0, .gpu = gpu, .progress = text,
                        .darknet_init = !strcmp(j->cfg.network.init, "darknet")};
     int rc = train_run(j->net_cfg, &j->params, &data, &o, &r, err);
@@ -118,9 +120,9 @@ int cmd_train(int argc, char **argv, hia_error *err)
     train_args a = {0};
     option opts[] = {
         JOB_OPTIONS(&a.job),
-        OPT_LONG("--trial", "ID", &a.trial, 0, 9.2e18,
-                 "trial id for Darknet's generator and the shuffles (default 0):\n"
-                 "with a sweep trial's values (hia export) it retrains that trial"),
+        OPT_LONG("--number", "K", &a.number, 0, 9.2e18,
+                 "configuration number for Darknet's generator and the shuffles (default 0):\n"
+                 "with a sweep trial's values and number (hia export) it retrains that trial"),
         OPT_INT("--threads", "N", &a.threads, 1, 1024,
                 "OpenBLAS/OpenMP threads (default: CONFIG's threads, else all cores)"),
         OPT_STRING("--device", "D", &a.device, "cpu, gpu or gpu:N (default: CONFIG's device)"),

@@ -77,53 +77,58 @@ static int cmp_int(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Picks k of the n items idx, keeping each class's share (largest remainders get the
-   leftover places, lowest class first on ties); picked and rest come out sorted. */
-static void stratified_pick(const dataset_images *d, const int *idx, int n, int k, rng *r,
-                            int *picked, int *rest)
+/* Orders the n items idx so that every prefix is stratified: each class's items in a seeded
+   random order, interleaved so that after t items each class holds within one of its exact
+   share t * count / n (the class furthest below its share comes next, the lowest on ties).
+   A set of k items is the first k: a smaller set lies inside a larger one drawn alike. */
+static void stratified_order(const dataset_images *d, const int *idx, int n, rng *r, int *out)
 {
     int c = d->classes;
-    int *count = xcalloc((size_t)c, sizeof(int));
-    int *take = xcalloc((size_t)c, sizeof(int));
-    double *frac = xcalloc((size_t)c, sizeof(double));
-    int *order = xmalloc((size_t)(n ? n : 1) * sizeof(int));
+    long long *count = xcalloc((size_t)c, sizeof(long long));
+    long long *taken = xcalloc((size_t)c, sizeof(long long));
+    int *start = xcalloc((size_t)c + 1, sizeof(int));
+    int *shuffled = xmalloc((size_t)(n ? n : 1) * sizeof(int));
+    int *bucket = xmalloc((size_t)(n ? n : 1) * sizeof(int));
+    memcpy(shuffled, idx, (size_t)n * sizeof(int));
+    rng_shuffle(r, shuffled, n);
     for (int i = 0; i < n; i++)
-        count[d->labels[idx[i]]]++;
-    int given = 0;
-    for (int j = 0; j < c; j++) {
-        double share = (double)k * count[j] / n;
-        take[j] = (int)share;
-        frac[j] = share - take[j];
-        given += take[j];
-    }
-    while (given < k) {
+        count[d->labels[shuffled[i]]]++;
+    for (int j = 0; j < c; j++)
+        start[j + 1] = start[j] + (int)count[j];
+    int *fill = xmalloc((size_t)c * sizeof(int));
+    memcpy(fill, start, (size_t)c * sizeof(int));
+    for (int i = 0; i < n; i++)
+        bucket[fill[d->labels[shuffled[i]]]++] = shuffled[i];
+    for (long long t = 1; t <= n; t++) {
+        /* shortfall of class j before item t, scaled by n: t * count[j] - taken[j] * n */
         int best = -1;
-        for (int j = 0; j < c; j++)
-            if (take[j] < count[j] && (best < 0 || frac[j] > frac[best]))
+        long long best_gap = 0;
+        for (int j = 0; j < c; j++) {
+            if (taken[j] == count[j])
+                continue;
+            long long gap = t * count[j] - taken[j] * n;
+            if (best < 0 || gap > best_gap) {
                 best = j;
-        take[best]++;
-        frac[best] = -1;
-        given++;
-    }
-    memcpy(order, idx, (size_t)n * sizeof(int));
-    rng_shuffle(r, order, n);
-    int np = 0, nr = 0;
-    for (int i = 0; i < n; i++) {
-        int label = d->labels[order[i]];
-        if (take[label] > 0) {
-            take[label]--;
-            picked[np++] = order[i];
-        } else if (rest) {
-            rest[nr++] = order[i];
+                best_gap = gap;
+            }
         }
+        out[t - 1] = bucket[start[best] + taken[best]++];
     }
-    qsort(picked, (size_t)np, sizeof(int), cmp_int);
-    if (rest)
-        qsort(rest, (size_t)nr, sizeof(int), cmp_int);
     free(count);
-    free(take);
-    free(frac);
-    free(order);
+    free(taken);
+    free(start);
+    free(fill);
+    free(shuffled);
+    free(bucket);
+}
+
+/* The first k of a stratified order of the n items idx, ascending. */
+static void stratified_prefix(const dataset_images *d, const int *idx, int n, int k, rng *r,
+                              int *order, int *picked)
+{
+    stratified_order(d, idx, n, r, order);
+    memcpy(picked, order, (size_t)k * sizeof(int));
+    qsort(picked, (size_t)k, sizeof(int), cmp_int);
 }
 
 static void copy_subset(const dataset_images *src, const int *idx, int n, dataset_images *out)
@@ -170,25 +175,35 @@ static int draw_splits(const config_dataset *cd, uint64_t seed, dataset_images *
         return hia_fail(err, HIA_EUSER, "%s: dataset '%s': test = %ld, but the test split has %d "
                         "images", cd->where, cd->name, cd->test, test->n);
     int n_test = cd->test ? (int)cd->test : test->n;
-    int *all = xmalloc(sizeof(int) * (size_t)(train->n > test->n ? train->n : test->n));
-    int *sel = xmalloc(sizeof(int) * (size_t)want);
-    int *val = xmalloc(sizeof(int) * (size_t)cd->validation);
-    int *tr = xmalloc(sizeof(int) * (size_t)cd->train);
-    int *te = xmalloc(sizeof(int) * (size_t)n_test);
+    int most = train->n > test->n ? train->n : test->n;
+    int *all = xmalloc(sizeof(int) * (size_t)(most ? most : 1));
+    int *order = xmalloc(sizeof(int) * (size_t)(most ? most : 1));
+    int *val = xmalloc(sizeof(int) * (size_t)(cd->validation ? cd->validation : 1));
+    int *tr = xmalloc(sizeof(int) * (size_t)(cd->train ? cd->train : 1));
+    int *te = xmalloc(sizeof(int) * (size_t)(n_test ? n_test : 1));
+    /* Each set from its own stream and from no other set's size: the validation and test
+       images do not depend on the training size, and a smaller training set is the start
+       of a larger one's order (a paired study changes the training data alone). */
     rng r;
     for (int i = 0; i < train->n; i++)
         all[i] = i;
-    rng_init(&r, rng_derive(seed, 0, RNG_SUBSET, 0));
-    stratified_pick(train, all, train->n, (int)want, &r, sel, NULL);
-    stratified_pick(train, sel, (int)want, (int)cd->validation, &r, val, tr);
+    rng_init(&r, rng_derive(seed, 0, RNG_SUBSET, 1));
+    stratified_prefix(train, all, train->n, (int)cd->validation, &r, order, val);
+    int rest = 0;
+    for (int i = (int)cd->validation; i < train->n; i++)
+        all[rest++] = order[i];
+    qsort(all, (size_t)rest, sizeof(int), cmp_int);
+    rng_init(&r, rng_derive(seed, 0, RNG_SUBSET, 2));
+    stratified_prefix(train, all, rest, (int)cd->train, &r, order, tr);
     for (int i = 0; i < test->n; i++)
         all[i] = i;
-    stratified_pick(test, all, test->n, n_test, &r, te, NULL);
+    rng_init(&r, rng_derive(seed, 0, RNG_SUBSET, 3));
+    stratified_prefix(test, all, test->n, n_test, &r, order, te);
     copy_subset(train, val, (int)cd->validation, &out->validation);
     take_subset(train, tr, (int)cd->train, &out->train);
     take_subset(test, te, n_test, &out->test);
     free(all);
-    free(sel);
+    free(order);
     free(val);
     free(tr);
     free(te);

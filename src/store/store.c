@@ -174,6 +174,15 @@ int store_set_meta(store *s, const char *key, const char *value, hia_error *err)
     return run(s, st, err);
 }
 
+static int list_has(const char *list, const char *key)
+{
+    size_t n = strlen(key);
+    for (const char *p = list; (p = strstr(p, key)) != NULL; p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == ',' || p[n] == 0))
+            return 1;
+    return 0;
+}
+
 static void append(strbuf *list, const char *key)
 {
     strbuf_addf(list, "%s%s", list->len ? ", " : "", key);
@@ -237,7 +246,11 @@ int store_check_settings(store *s, const store_setting *settings, int n, hia_err
         rc = dropped_settings(s, settings, n, &changed, err);
     if (!rc && changed.len)
         rc = hia_fail(err, HIA_EUSER, "%s was made with other settings; changed: %s (use a new "
-                      "experiment name, or --store PATH for a new store)", s->path, changed.buf);
+                      "experiment name, or --store PATH for a new store)%s", s->path,
+                      changed.buf, list_has(changed.buf, "numerics")
+                          ? "; numerics: its trials were trained by a trainer whose numbers "
+                            "differ from this build's, and one study never mixes the two"
+                          : "");
     strbuf_free(&changed);
     return rc ? rollback(s) : commit(s, err);
 }

@@ -11,6 +11,7 @@
 #include "base/num.h"
 #include "base/strbuf.h"
 #include "sweep/sampler.h"
+#include "train/train.h"
 
 static double param_number(const space_param *p, double v)
 {
@@ -88,10 +89,13 @@ static int record_settings(store *db, const config *c, hia_error *err)
 {
     int n;
     config_setting *s = config_settings(c, &n);
-    store_setting *pairs = xcalloc((size_t)n, sizeof(*pairs));
+    store_setting *pairs = xcalloc((size_t)n + 1, sizeof(*pairs));
     for (int i = 0; i < n; i++)
         pairs[i] = (store_setting){s[i].key, s[i].value};
-    int rc = store_check_settings(db, pairs, n, err) ||
+    char numerics[16];
+    snprintf(numerics, sizeof(numerics), "%d", TRAIN_NUMERICS);
+    pairs[n] = (store_setting){"numerics", numerics};
+    int rc = store_check_settings(db, pairs, n + 1, err) ||
              settings_record(db, &c->analysis, err);
     free(pairs);
     free(s);

@@ -18,6 +18,7 @@
 #include "base/alloc.h"
 #include "base/clock.h"
 #include "base/io.h"
+#include "base/rng.h"
 #include "base/strbuf.h"
 #include "data/dataset.h"
 #include "store/store.h"
@@ -258,7 +259,7 @@ static void run_child(const runner *r, const store_claimed *c, const dataset_spl
     path = xstrfmt("%s/checkpoint", dir); /* the process ends in _exit: never freed */
     trial_ctx ctx = {path, np->epochs};
     train_hooks hooks = {restore_checkpoint, save_checkpoint, &ctx};
-    train_options o = {.seed = c->seed, .trial = (uint64_t)c->id, .threads = r->threads,
+    train_options o = {.seed = c->seed, .trial = rng_trial_key(c->number, c->dataset), .threads = r->threads,
                        .use_gpu = gpu >= 0, .gpu = gpu, .progress = stderr, .hooks = &hooks,
                        .darknet_init = !strcmp(r->cfg->network.init, "darknet")};
     train_result res;

@@ -1,4 +1,4 @@
-/* train: one trial. Seeds Darknet from (experiment seed, trial id), builds the network from
+/* train: one trial. Seeds Darknet from (experiment seed, trial key), builds the network from
    its cfg, runs hia's own epoch loop over data held in memory (a fresh shuffle each epoch,
    every image once per epoch), re-estimates batch-norm statistics, evaluates top-1 accuracy,
    and stops a run that has diverged: its weights or outputs are no longer finite (any other
@@ -18,6 +18,14 @@
    lag badly in short trainings. */
 #define TRAIN_BN_IMAGES 1024
 
+/* The trainer's numerics version: every change that alters a trained number (a Darknet patch
+   that changes arithmetic, the data splits, the seeds, the evaluation) bumps it; one that
+   changes no number leaves it. Each store records the version that trained it (the setting
+   `numerics`; absent before version 2), a sweep is never resumed by another, and a study
+   trained by another is stale (tests/e2e/studies.sh). tests/e2e/train_numerics.sh keeps it
+   honest: a reference training recorded at this version must still come out the same. */
+#define TRAIN_NUMERICS 2
+
 struct network;
 struct train_result;
 
@@ -35,7 +43,7 @@ typedef struct train_hooks {
 
 typedef struct train_options {
     uint64_t seed;   /* experiment seed */
-    uint64_t trial;  /* trial id */
+    uint64_t trial;  /* the trial's key: rng_trial_key(configuration number, dataset) */
     int threads;     /* OpenBLAS and OpenMP threads */
     int use_gpu;     /* 0 (the default): train on the CPU */
     int gpu;         /* with use_gpu: the GPU to train on */
