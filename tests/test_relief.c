@@ -108,11 +108,47 @@ static void test_rules(void)
     unlink(path);
 }
 
+/* The sensitivity grid's shared computation gives each setting the weights relief_weights
+   gives it with sorted ties (the data have no tied distances). */
+static void test_grid(void)
+{
+    enum { N = 150, D = 3 };
+    table t = {.n_rows = N, .n_cols = D, .target = "y"};
+    table_column cols[D] = {{.name = "a"}, {.name = "b"}, {.name = "c"}};
+    double x[N * D], y[N], w[D], grid[4 * D];
+    t.cols = cols;
+    t.x = x;
+    t.y = y;
+    unsigned s = 7;
+    for (int i = 0; i < N * D; i++) {
+        s = s * 1103515245u + 12345u;
+        x[i] = (s >> 8) / 16777216.0;
+    }
+    for (int i = 0; i < N; i++)
+        y[i] = x[i * D] * x[i * D] + 0.3 * x[i * D + 1];
+    relief_options grid_o[4] = {{.neighbours = 5, .sorted_ties = 1},
+                                {.neighbours = 20, .sorted_ties = 1},
+                                {.neighbours = 20, .rank_weighting = 1, .sigma = 5.7, .sorted_ties = 1},
+                                {.neighbours = 40, .rank_weighting = 1, .sigma = 2, .sorted_ties = 1}};
+    hia_error err;
+    for (int e = 0; e < 2; e++) {
+        for (int k = 0; k < 4; k++)
+            grid_o[k].euclidean = e;
+        CHECK(relief_weights_grid(&t, grid_o, 4, grid, &err) == 0);
+        for (int k = 0; k < 4; k++) {
+            CHECK(relief_weights(&t, &grid_o[k], w, &err) == 0);
+            for (int j = 0; j < D; j++)
+                CHECK(fabs(w[j] - grid[k * D + j]) < 1e-12);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
         return 2;
     test_cases(argv[1]);
     test_rules();
+    test_grid();
     return CHECK_DONE();
 }

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "base/alloc.h"
-#include "base/rng.h"
 
 /* java.util.Random: the 48-bit linear congruential generator, for Weka's sampling. */
 typedef struct java_random {
@@ -193,30 +192,61 @@ static void distances(const prepared *p, int z, int euclidean, double *dist)
     }
 }
 
-/* Weka's k-nearest bookkeeping: a buffer of k; a closer row replaces the first slot that
-   holds the current largest distance. Returns how many were stored. */
-static int nearest(const double *dist, int n, int z, int k, double *kd, int *ki)
+/* Max-heaps of indices into key[], for the nearest rows: the root is the worst kept, the
+   one with the largest key; on equal keys the lower index is worse (later_worse 0: Weka's
+   first slot) or the higher (later_worse 1: the later row). */
+static int worse(const double *key, int a, int b, int later_worse)
 {
-    int stored = 0, worst = 0;
+    return key[a] > key[b] || (key[a] == key[b] && (later_worse ? a > b : a < b));
+}
+
+/* Places x at heap[at] and sifts it down. */
+static void sift_down(const double *key, int *heap, int size, int at, int x, int later_worse)
+{
+    for (;;) {
+        int c = 2 * at + 1;
+        if (c >= size)
+            break;
+        if (c + 1 < size && worse(key, heap[c + 1], heap[c], later_worse))
+            c++;
+        if (!worse(key, heap[c], x, later_worse))
+            break;
+        heap[at] = heap[c];
+        at = c;
+    }
+    heap[at] = x;
+}
+
+/* Adds x as heap[size] and sifts it up. */
+static void sift_up(const double *key, int *heap, int size, int x, int later_worse)
+{
+    int at = size;
+    while (at > 0 && worse(key, x, heap[(at - 1) / 2], later_worse)) {
+        heap[at] = heap[(at - 1) / 2];
+        at = (at - 1) / 2;
+    }
+    heap[at] = x;
+}
+
+/* Weka's k-nearest bookkeeping: a buffer of k slots; a closer row replaces the first slot
+   that holds the current largest distance. That slot is kept at the root of a heap of the
+   slots, so each row costs O(log k), not Weka's rescan of the k slots; the slots end exactly
+   as Weka's. heap: k ints of scratch. Returns how many were stored. */
+static int nearest(const double *dist, int n, int z, int k, double *kd, int *ki, int *heap)
+{
+    int stored = 0;
     for (int i = 0; i < n; i++) {
         if (i == z)
             continue;
         if (stored < k) {
             kd[stored] = dist[i];
             ki[stored] = i;
+            sift_up(kd, heap, stored, stored, 0);
             stored++;
-        } else if (dist[i] < kd[worst]) {
-            kd[worst] = dist[i];
-            ki[worst] = i;
-        } else {
-            continue;
-        }
-        double ww = -1.0;
-        for (int j = 0; j < stored; j++) {
-            if (kd[j] > ww) {
-                ww = kd[j];
-                worst = j;
-            }
+        } else if (dist[i] < kd[heap[0]]) {
+            kd[heap[0]] = dist[i];
+            ki[heap[0]] = i;
+            sift_down(kd, heap, stored, 0, heap[0], 0);
         }
     }
     return stored;
@@ -238,12 +268,13 @@ static void sort_by_distance_then_row(const double *kd, const int *ki, int *orde
 /* One sampled instance's contributions: out[0] = N_dC, out[1..d] = N_dA, out[d+1..2d] =
    N_dCdA, accumulated in Weka's order. */
 static void contribute(const prepared *p, const relief_options *o, const double *rank_weights,
-                       int z, double *dist, double *kd, int *ki, int *order, double *out)
+                       int z, double *dist, double *kd, int *ki, int *order, int *heap,
+                       double *out)
 {
     int d = p->d;
     memset(out, 0, sizeof(double) * (size_t)(1 + 2 * d));
     distances(p, z, o->euclidean, dist);
-    int stored = nearest(dist, p->n, z, o->neighbours, kd, ki);
+    int stored = nearest(dist, p->n, z, o->neighbours, kd, ki, heap);
     double norm = 0;
     for (int j = 0; j < stored; j++) {
         order[j] = j;
@@ -269,6 +300,32 @@ static void contribute(const prepared *p, const relief_options *o, const double 
             out[1 + j] += a * w;
         }
     }
+}
+
+/* W from the m instances' contributions (1 + 2d each, see contribute), summed in visiting
+   order as Weka adds them. */
+static int weights_from(const double *contrib, long m, int d, const char *target, double *w,
+                        hia_error *err)
+{
+    double ndc = 0;
+    double *nda = xcalloc((size_t)d, sizeof(double)), *ndcda = xcalloc((size_t)d, sizeof(double));
+    for (long i = 0; i < m; i++) {
+        const double *c = contrib + (size_t)i * (1 + 2 * d);
+        ndc += c[0];
+        for (int j = 0; j < d; j++) {
+            nda[j] += c[1 + j];
+            ndcda[j] += c[1 + d + j];
+        }
+    }
+    int rc = 0;
+    if (ndc == 0 || ndc == (double)m)
+        rc = hia_fail(err, HIA_EUSER, "the target '%s' does not vary between neighbours (every "
+                      "value equal?): RReliefF weights are undefined", target);
+    for (int j = 0; !rc && j < d; j++)
+        w[j] = ndcda[j] / ndc - (nda[j] - ndcda[j]) / ((double)m - ndc);
+    free(nda);
+    free(ndcda);
+    return rc;
 }
 
 /* Rows visited: every row in order, or Weka's java.util.Random draws. */
@@ -310,32 +367,18 @@ int relief_weights(const table *t, const relief_options *o, double *w, hia_error
         double *kd = xmalloc(sizeof(double) * (size_t)(2 * k));
         int *ki = xmalloc(sizeof(int) * (size_t)k);
         int *order = xmalloc(sizeof(int) * (size_t)k);
+        int *heap = xmalloc(sizeof(int) * (size_t)k);
 #pragma omp for schedule(dynamic, 16)
         for (long i = 0; i < m; i++)
-            contribute(&p, o, rank_weights, z[i], dist, kd, ki, order,
+            contribute(&p, o, rank_weights, z[i], dist, kd, ki, order, heap,
                        contrib + (size_t)i * (1 + 2 * d));
         free(dist);
         free(kd);
         free(ki);
         free(order);
+        free(heap);
     }
-    double ndc = 0;
-    double *nda = xcalloc((size_t)d, sizeof(double)), *ndcda = xcalloc((size_t)d, sizeof(double));
-    for (long i = 0; i < m; i++) { /* in visiting order, as Weka adds them */
-        const double *c = contrib + (size_t)i * (1 + 2 * d);
-        ndc += c[0];
-        for (int j = 0; j < d; j++) {
-            nda[j] += c[1 + j];
-            ndcda[j] += c[1 + d + j];
-        }
-    }
-    if (ndc == 0 || ndc == (double)m)
-        rc = hia_fail(err, HIA_EUSER, "the target '%s' does not vary between neighbours (every "
-                      "value equal?): RReliefF weights are undefined", t->target);
-    for (int j = 0; !rc && j < d; j++)
-        w[j] = ndcda[j] / ndc - (nda[j] - ndcda[j]) / ((double)m - ndc);
-    free(nda);
-    free(ndcda);
+    rc = weights_from(contrib, m, d, t->target, w, err);
     prepared_free(&p);
     free(z);
     free(contrib);
@@ -352,61 +395,90 @@ void relief_normalise(const double *w, int n, double *importance)
         importance[j] = sum > 0 && w[j] > 0 ? w[j] / sum : 0;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* ---- several settings at once (the sensitivity grid) -------------------------------------- */
+
+/* The kmax rows nearest z, by (distance, row), ascending, into ki; returns how many. A
+   max-heap of kmax keeps the nearest seen so far; a heap sort orders them. */
+static int nearest_sorted(const double *dist, int n, int z, int kmax, int *ki)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    int size = 0;
+    for (int i = 0; i < n; i++) {
+        if (i == z)
+            continue;
+        if (size < kmax)
+            sift_up(dist, ki, size++, i, 1);
+        else if (worse(dist, ki[0], i, 1))
+            sift_down(dist, ki, size, 0, i, 1);
+    }
+    for (int end = size - 1; end > 0; end--) {
+        int top = ki[0];
+        sift_down(dist, ki, end, 0, ki[end], 1);
+        ki[end] = top;
+    }
+    return size;
 }
 
-/* Linear interpolation between order statistics (R's type 7). */
-static double quantile(double *v, int n, double q)
+int relief_weights_grid(const table *t, const relief_options *settings, int n, double *w,
+                        hia_error *err)
 {
-    qsort(v, (size_t)n, sizeof(double), cmp_double);
-    double h = (n - 1) * q;
-    int lo = (int)floor(h);
-    return lo + 1 < n ? v[lo] + (h - lo) * (v[lo + 1] - v[lo]) : v[lo];
-}
-
-void relief_bootstrap(const table *t, const relief_options *o, int replicates, uint64_t seed,
-                      double *lower, double *upper)
-{
-    int d = t->n_cols, n = t->n_rows, done = 0;
-    double *all = xmalloc(sizeof(double) * (size_t)replicates * (size_t)d);
-    double *w = xmalloc(sizeof(double) * (size_t)d);
-    double *column = xmalloc(sizeof(double) * (size_t)(replicates ? replicates : 1));
-    table b = *t;
-    b.x = xmalloc(sizeof(double) * (size_t)n * (size_t)d);
-    b.y = xmalloc(sizeof(double) * (size_t)n);
-    char *drawn = xmalloc((size_t)n);
-    for (int r = 0; r < replicates; r++) {
-        rng g;
-        rng_init(&g, rng_derive(seed, (uint64_t)r, RNG_BOOTSTRAP, 0));
-        memset(drawn, 0, (size_t)n);
-        for (int i = 0; i < n; i++)
-            drawn[rng_below(&g, (uint64_t)n)] = 1;
-        b.n_rows = 0;
-        for (int s = 0; s < n; s++) {
-            if (!drawn[s])
-                continue;
-            memcpy(b.x + (size_t)b.n_rows * d, t->x + (size_t)s * d, sizeof(double) * (size_t)d);
-            b.y[b.n_rows++] = t->y[s];
+    prepared p = {0};
+    long m;
+    int d = t->n_cols, kmax = 0, rc = 0;
+    size_t per = (size_t)(1 + 2 * d);
+    for (int s = 0; s < n; s++) {
+        if (settings[s].neighbours < 1)
+            return hia_fail(err, HIA_EUSER, "--neighbours must be at least 1");
+        kmax = settings[s].neighbours > kmax ? settings[s].neighbours : kmax;
+    }
+    if (t->n_rows < 2)
+        return hia_fail(err, HIA_EUSER, "N-RReliefF needs at least 2 rows");
+    int *z = visits(&settings[0], t->n_rows, &m);
+    double *contrib = xmalloc(sizeof(double) * (size_t)n * (size_t)m * per);
+    double *weights = xmalloc(sizeof(double) * (size_t)n * (size_t)kmax);
+    prepare(t, &p);
+    for (int s = 0; s < n; s++)
+        for (int r = 0; r < kmax; r++)
+            weights[(size_t)s * kmax + r] =
+                settings[s].rank_weighting
+                    ? exp(-((r / settings[s].sigma) * (r / settings[s].sigma))) : 1.0;
+#pragma omp parallel
+    {
+        double *dist = xmalloc(sizeof(double) * (size_t)p.n);
+        int *ki = xmalloc(sizeof(int) * (size_t)kmax);
+#pragma omp for schedule(dynamic, 16)
+        for (long i = 0; i < m; i++) {
+            distances(&p, z[i], settings[0].euclidean, dist);
+            int stored = nearest_sorted(dist, p.n, z[i], kmax, ki);
+            for (int s = 0; s < n; s++) {
+                double *out = contrib + ((size_t)s * m + i) * per;
+                const double *rw = weights + (size_t)s * kmax;
+                int k = settings[s].neighbours < stored ? settings[s].neighbours : stored;
+                double norm = 0;
+                memset(out, 0, sizeof(double) * per);
+                for (int r = 0; r < k; r++)
+                    norm += rw[r];
+                for (int r = 0; r < k; r++) {
+                    int nb = ki[r];
+                    double wr = rw[r] / norm, dc = diff(p.y[z[i]], p.y[nb], 0);
+                    out[0] += dc * wr;
+                    for (int j = 0; j < d; j++) {
+                        double a = diff(p.v[(size_t)j * p.n + z[i]], p.v[(size_t)j * p.n + nb],
+                                        p.categorical[j]);
+                        out[1 + d + j] += dc * a * wr;
+                        out[1 + j] += a * wr;
+                    }
+                }
+            }
         }
-        hia_error ignore;
-        if (relief_weights(&b, o, w, &ignore))
-            continue; /* a resample whose target is constant says nothing */
-        relief_normalise(w, d, all + (size_t)done * d);
-        done++;
+        free(dist);
+        free(ki);
     }
-    free(drawn);
-    for (int j = 0; j < d; j++) {
-        for (int r = 0; r < done; r++)
-            column[r] = all[(size_t)r * d + j];
-        lower[j] = done ? quantile(column, done, 0.025) : NAN;
-        upper[j] = done ? quantile(column, done, 0.975) : NAN;
-    }
-    free(all);
-    free(w);
-    free(column);
-    free(b.x);
-    free(b.y);
+    for (int s = 0; s < n && !rc; s++)
+        rc = weights_from(contrib + (size_t)s * m * per, m, d, t->target, w + (size_t)s * d,
+                          err);
+    prepared_free(&p);
+    free(z);
+    free(contrib);
+    free(weights);
+    return rc;
 }

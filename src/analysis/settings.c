@@ -23,17 +23,22 @@ static const struct {
 int settings_record(store *s, const config_analysis *a, hia_error *err)
 {
     char v[N_KEYS][64];
+    int given[N_KEYS] = {a->neighbours > 0, a->weighting != NULL, a->sigma > 0,
+                         a->icc_subsamples > 0, a->icc_fraction > 0, a->fanova_trees > 0,
+                         a->fanova_seed >= 0};
     snprintf(v[0], 64, "%d", a->neighbours);
-    snprintf(v[1], 64, "%s", a->weighting);
+    snprintf(v[1], 64, "%s", a->weighting ? a->weighting : "");
     snprintf(v[2], 64, "%.17g", a->sigma);
     snprintf(v[3], 64, "%d", a->icc_subsamples);
     snprintf(v[4], 64, "%.17g", a->icc_fraction);
     snprintf(v[5], 64, "%d", a->fanova_trees);
     snprintf(v[6], 64, "%ld", a->fanova_seed);
+    /* only what the file names: a key it leaves out (or drops) takes the analysis's default,
+       which may change with hia's evidence, never an old default frozen in the store */
     for (size_t i = 0; i < N_KEYS; i++) {
         char key[64];
         snprintf(key, sizeof(key), "analysis:%s", keys[i].key);
-        if (store_set_meta(s, key, v[i], err))
+        if (given[i] ? store_set_meta(s, key, v[i], err) : store_delete_meta(s, key, err))
             return -1;
     }
     return 0;
@@ -66,9 +71,19 @@ static int apply_one(size_t i, const char *text, summary_options *o, hia_error *
 static void describe(const summary_options *o, size_t i, char *buf, size_t size)
 {
     switch (keys[i].bit) {
-    case SETTING_NEIGHBOURS: snprintf(buf, size, "%d", o->relief.neighbours); break;
+    case SETTING_NEIGHBOURS:
+        if (o->relief.neighbours > 0)
+            snprintf(buf, size, "%d", o->relief.neighbours);
+        else
+            snprintf(buf, size, "auto");
+        break;
     case SETTING_WEIGHTING: snprintf(buf, size, "%s", o->relief.rank_weighting ? "rank" : "equal"); break;
-    case SETTING_SIGMA: snprintf(buf, size, "%g", o->relief.sigma); break;
+    case SETTING_SIGMA:
+        if (o->relief.sigma > 0)
+            snprintf(buf, size, "%g", o->relief.sigma);
+        else
+            snprintf(buf, size, "2k/7");
+        break;
     case SETTING_SUBSAMPLES: snprintf(buf, size, "%d", o->subsamples); break;
     case SETTING_FRACTION: snprintf(buf, size, "%g", o->fraction); break;
     case SETTING_TREES: snprintf(buf, size, "%d", o->forest.trees); break;

@@ -1,10 +1,15 @@
-/* summary: the importance analysis of one table as numbers, computed once for both the
-   analyze command's printouts and the report: the N-RReliefF ranking with bootstrap
-   intervals, fANOVA's main effects, interactions and marginal curves, the ICC stability
-   check across subsamples, and the rank agreement of methods and of datasets. */
+/* summary: the importance analysis of a table set (analysis/tableset.h) as numbers, computed
+   once for both the analyze command's printouts and the report: the N-RReliefF ranking with
+   bootstrap intervals, fANOVA's main effects, interactions and marginal curves, the ICC
+   stability check across subsamples, the sensitivity of the ranking to N-RReliefF's own
+   settings, and the rank agreement of methods and of datasets. With several tables (one per
+   dataset) each method runs on each table and the importances are their mean; resamples and
+   subsamples draw configurations, so each holds a configuration on every dataset or on
+   none. */
 #ifndef HIA_SUMMARY_H
 #define HIA_SUMMARY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "analysis/fanova.h"
@@ -12,6 +17,7 @@
 #include "analysis/icc.h"
 #include "analysis/relief.h"
 #include "analysis/table.h"
+#include "analysis/tableset.h"
 
 typedef struct summary_options {
     relief_options relief;
@@ -24,12 +30,27 @@ typedef struct summary_options {
     double cutoffs[2];
 } summary_options;
 
-/* The analyze command's defaults (k 10, rank weighting sigma 2, 50 resamples, 10 subsamples
-   of half the trials, 64 trees). */
+/* The analyze command's defaults (k scaled with the trials, equal weights, 50 resamples, 10
+   subsamples of half the trials, 64 trees); README "Why these defaults" and bench/planted
+   give the evidence. */
 summary_options summary_defaults(void);
 
+/* N-RReliefF's neighbours when not given: a fifth of the table's trials, within 20-100. */
+#define SUMMARY_K_SHARE 5
+#define SUMMARY_K_MIN 20
+#define SUMMARY_K_MAX 100
+/* o with the settings left to the table resolved: k (0: scaled with rows) and sigma (0: 2k/7,
+   the ratio of RReliefF's authors' k 70 and sigma 20). */
+relief_options summary_relief_resolved(const relief_options *o, int rows);
+/* The settings used, in words ("k 100 (auto: trials/5 within 20-100), equal weights, ..."). */
+void summary_relief_describe(const table_set *set, const relief_options *o, char *buf,
+                             size_t size);
+
 typedef struct relief_summary {
-    double *raw, *importance, *lower, *upper; /* per column; intervals NaN without bootstrap */
+    double *raw, *importance, *lower, *upper; /* per column: the mean over the tables;
+                                                 intervals NaN without bootstrap */
+    double *per;                              /* tables x columns: each table's importances */
+    double *low, *high;                       /* per column: the least and most across tables */
     int *order;                               /* columns by importance, highest first */
 } relief_summary;
 
@@ -42,11 +63,12 @@ typedef struct marginal {
 } marginal;
 
 typedef struct fanova_summary {
-    fanova_result r;
+    fanova_result r;     /* the mean over the tables (trees: the fewest that vary) */
+    double *per;         /* tables x columns: each table's main effects */
     int *order;          /* columns by main effect */
     int *pairs;          /* i*d+j (i < j) by interaction, strongest first */
     int n_pairs;
-    marginal *marginals; /* per column */
+    marginal *marginals; /* per column: the mean over the tables of their marginals */
 } fanova_summary;
 
 typedef struct stability_summary {
@@ -57,18 +79,35 @@ typedef struct stability_summary {
     double fraction;
 } stability_summary;
 
-int summary_relief(const table *t, const summary_options *o, relief_summary *r, hia_error *err);
+/* The sensitivity of the N-RReliefF ranking to its own settings: the grid around the
+   setting used (k halved, as used and doubled; equal weights or rank weights with sigma
+   2k/7; Manhattan or Euclidean distance), every setting of which bench/planted shows sees
+   the planted effects (rank weighting with a narrow sigma, which sees 2 or 3 neighbours, is
+   not among them). */
+#define SENSITIVITY_SETTINGS 12
+typedef struct sensitivity_summary {
+    int n;                                     /* settings */
+    relief_options settings[SENSITIVITY_SETTINGS]; /* k of the first table */
+    int *rank;          /* settings x columns: each hyperparameter's rank (1 = first) */
+    int *low, *high;    /* per column: its best and worst rank over the grid */
+    int *used;          /* per column: its rank with the setting used */
+    double top3_share;  /* settings whose top three are the used setting's top three */
+    int robust;         /* every setting has the same top three */
+} sensitivity_summary;
+
+int summary_relief(const table_set *s, const summary_options *o, relief_summary *r,
+                   hia_error *err);
 void relief_summary_free(relief_summary *r);
-int summary_fanova(const table *t, const summary_options *o, fanova_summary *f, hia_error *err);
+int summary_fanova(const table_set *s, const summary_options *o, fanova_summary *f,
+                   hia_error *err);
 void fanova_summary_free(fanova_summary *f);
-int summary_stability(const table *t, const summary_options *o, stability_summary *s,
+int summary_stability(const table_set *s, const summary_options *o, stability_summary *st,
                       hia_error *err);
 void stability_summary_free(stability_summary *s);
+int summary_sensitivity(const table_set *s, const summary_options *o,
+                        const relief_summary *used, sensitivity_summary *out, hia_error *err);
+void sensitivity_summary_free(sensitivity_summary *s);
 /* Spearman's rho and Kendall's tau-b of two importance vectors (NaN when undefined). */
 void summary_agreement(const double *a, const double *b, int d, double *rho, double *tau);
-/* N-RReliefF importances of each dataset of a store (n x d into imp, allocated). */
-int summary_per_dataset(store *s, const char *target, int layers, const summary_options *o,
-                        const char *const *datasets, int n, double **imp, int *d,
-                        hia_error *err);
 
 #endif

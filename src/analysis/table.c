@@ -1,4 +1,4 @@
-/* Store or CSV -> the analysis table: one row per finished trial. */
+/* CSV -> the analysis table; the table's own helpers. */
 #include "analysis/table.h"
 
 #include <errno.h>
@@ -16,6 +16,11 @@ double table_at(const table *t, int row, int col)
     return t->x[(size_t)row * t->n_cols + col];
 }
 
+long table_config(const table *t, int row)
+{
+    return t->config ? t->config[row] : row;
+}
+
 void table_free(table *t)
 {
     for (int c = 0; c < t->n_cols; c++) {
@@ -27,6 +32,7 @@ void table_free(table *t)
     free(t->cols);
     free(t->x);
     free(t->y);
+    free(t->config);
     free(t->target);
     memset(t, 0, sizeof(*t));
 }
@@ -188,7 +194,7 @@ static int is_missing(const char *s)
     return !*s || strcmp(s, "?") == 0 || strcmp(s, "NA") == 0;
 }
 
-static int level_of(table_column *c, const char *s)
+int table_level(table_column *c, const char *s)
 {
     for (int l = 0; l < c->n_levels; l++)
         if (strcmp(c->levels[l], s) == 0)
@@ -273,7 +279,7 @@ static int build(const char *path, const table_options *o, csv_rows *r, table *t
             if (is_missing(s))
                 ;
             else if (col->categorical)
-                v = level_of(col, s);
+                v = table_level(col, s);
             else
                 parse_double(s, &v);
             if (col->log && !is_missing(s) && !(v > 0))
@@ -345,199 +351,6 @@ int table_read_matrix(const char *path, table *t, hia_error *err)
     int rc = r.n ? build_matrix(path, &r, t, err)
                  : hia_fail(err, HIA_EUSER, "%s: empty file (expected a header row)", path);
     rows_free(&r);
-    if (rc)
-        table_free(t);
-    return rc;
-}
-
-/* ---- from a results store ------------------------------------------------------------- */
-
-typedef struct store_build {
-    table *t;
-    const table_store_options *o;
-    store *db;
-    hia_error *err;
-    char **params;     /* per column: the hyperparameter */
-    int *layers;       /* per column: its layer (0: plain, or the mean of a per-layer one) */
-    char **texts;      /* per column of the current trial: text of layer 1 (categorical) */
-    double *sum;       /* per column of the current trial */
-    int *count;
-    char **datasets;   /* per row */
-    int cap;
-    int target;        /* column of the target in the trials export */
-} store_build;
-
-static int add_store_column(void *ctx, const char *name, int layer)
-{
-    store_build *b = ctx;
-    table *t = b->t;
-    if (!b->o->layers && layer > 1)
-        return 0; /* folded into the column of layer 1 */
-    t->cols = xrealloc(t->cols, sizeof(*t->cols) * (size_t)(t->n_cols + 1));
-    b->params = xrealloc(b->params, sizeof(char *) * (size_t)(t->n_cols + 1));
-    b->layers = xrealloc(b->layers, sizeof(int) * (size_t)(t->n_cols + 1));
-    table_column *c = &t->cols[t->n_cols];
-    memset(c, 0, sizeof(*c));
-    char label[160];
-    if (b->o->layers && layer)
-        snprintf(label, sizeof(label), "%s_%d", name, layer);
-    else
-        snprintf(label, sizeof(label), "%s", name);
-    char key[200];
-    snprintf(key, sizeof(key), "setting:space.%s", name);
-    char *definition; /* e.g. "float 0.0001..0.1 log" */
-    if (store_meta(b->db, key, &definition, b->err))
-        return -1;
-    c->name = xstrdup(label);
-    c->log = definition && strstr(definition, " log") != NULL;
-    free(definition);
-    b->params[t->n_cols] = xstrdup(name);
-    b->layers[t->n_cols] = b->o->layers ? layer : 0;
-    t->n_cols++;
-    return 0;
-}
-
-static int take_store_param(void *ctx, const store_param *p)
-{
-    store_build *b = ctx;
-    for (int c = 0; c < b->t->n_cols; c++) {
-        if (strcmp(b->params[c], p->name) != 0)
-            continue;
-        if (b->layers[c] && b->layers[c] != p->layer)
-            continue;
-        if (isnan(p->number) || b->t->cols[c].categorical) {
-            b->t->cols[c].categorical = 1;
-            if (p->layer <= 1 && !b->texts[c])
-                b->texts[c] = xstrdup(p->text);
-        }
-        b->sum[c] += p->number;
-        b->count[c]++;
-    }
-    return 0;
-}
-
-static const char *row_value(const store_row *r, const char *name)
-{
-    for (int i = 0; i < r->n; i++)
-        if (strcmp(r->names[i], name) == 0)
-            return r->values[i];
-    return NULL;
-}
-
-static int take_trial(void *ctx, const store_row *r)
-{
-    store_build *b = ctx;
-    table *t = b->t;
-    const char *dataset = row_value(r, "dataset");
-    const char *status = row_value(r, "status");
-    const char *target = row_value(r, b->o->target);
-    double y;
-    if (b->o->dataset && strcmp(dataset, b->o->dataset) != 0)
-        return 0;
-    if (!status || (strcmp(status, "done") && strcmp(status, "diverged")) || !target ||
-        parse_double(target, &y)) {
-        t->excluded++;
-        return 0;
-    }
-    if (t->n_rows == b->cap) {
-        b->cap = b->cap ? 2 * b->cap : 256;
-        t->x = xrealloc(t->x, sizeof(double) * (size_t)b->cap * (size_t)t->n_cols);
-        t->y = xrealloc(t->y, sizeof(double) * (size_t)b->cap);
-        b->datasets = xrealloc(b->datasets, sizeof(char *) * (size_t)b->cap);
-    }
-    for (int c = 0; c < t->n_cols; c++) {
-        free(b->texts[c]);
-        b->texts[c] = NULL;
-        b->sum[c] = 0;
-        b->count[c] = 0;
-    }
-    if (store_trial_params(b->db, atoll(r->values[0]), take_store_param, b, b->err))
-        return -1;
-    int row = t->n_rows++;
-    t->y[row] = y;
-    b->datasets[row] = xstrdup(dataset);
-    for (int c = 0; c < t->n_cols; c++) {
-        double v = NAN;
-        if (t->cols[c].categorical && b->texts[c])
-            v = level_of(&t->cols[c], b->texts[c]);
-        else if (b->count[c])
-            v = b->sum[c] / b->count[c];
-        t->x[(size_t)row * t->n_cols + c] = v;
-    }
-    return 0;
-}
-
-/* Each dataset's target as (y - mean) / sd, so that datasets of different difficulty pool. */
-static int pool(table *t, char **datasets, hia_error *err)
-{
-    for (int i = 0; i < t->n_rows; i++) {
-        if (!datasets[i])
-            continue;
-        double sum = 0, sq = 0;
-        int n = 0;
-        for (int j = i; j < t->n_rows; j++)
-            if (datasets[j] && strcmp(datasets[j], datasets[i]) == 0) {
-                sum += t->y[j];
-                n++;
-            }
-        double mean = sum / n;
-        for (int j = i; j < t->n_rows; j++)
-            if (datasets[j] && strcmp(datasets[j], datasets[i]) == 0)
-                sq += (t->y[j] - mean) * (t->y[j] - mean);
-        double sd = n > 1 ? sqrt(sq / (n - 1)) : 0;
-        if (!(sd > 0))
-            return hia_fail(err, HIA_EUSER, "--pooled: the accuracies of dataset '%s' do not vary "
-                            "(%d trials)", datasets[i], n);
-        char *name = datasets[i];
-        for (int j = i; j < t->n_rows; j++) {
-            if (datasets[j] && strcmp(datasets[j], name) == 0) {
-                t->y[j] = (t->y[j] - mean) / sd;
-                if (j != i) {
-                    free(datasets[j]);
-                    datasets[j] = NULL;
-                }
-            }
-        }
-        free(name);
-        datasets[i] = NULL;
-    }
-    return 0;
-}
-
-int table_from_store(store *s, const table_store_options *o, table *t, hia_error *err)
-{
-    store_build b = {.t = t, .o = o, .db = s, .err = err};
-    memset(t, 0, sizeof(*t));
-    if (strcmp(o->target, "test_accuracy") && strcmp(o->target, "val_accuracy"))
-        return hia_fail(err, HIA_EUSER, "--target %s: a store's target is test_accuracy or "
-                        "val_accuracy", o->target);
-    t->target = xstrdup(o->target);
-    int rc = store_param_columns(s, add_store_column, &b, err);
-    if (!rc) {
-        b.texts = xcalloc((size_t)(t->n_cols + 1), sizeof(char *));
-        b.sum = xcalloc((size_t)(t->n_cols + 1), sizeof(double));
-        b.count = xcalloc((size_t)(t->n_cols + 1), sizeof(int));
-        rc = store_each_trial(s, take_trial, &b, err);
-    }
-    if (!rc && o->pooled)
-        rc = pool(t, b.datasets, err);
-    if (!rc && t->n_rows < 2)
-        rc = hia_fail(err, HIA_EUSER, "%d finished trial%s%s%s (%ld others not finished or "
-                      "failed): the analysis needs at least 2", t->n_rows, t->n_rows == 1 ? "" : "s",
-                      o->dataset ? " of dataset " : "", o->dataset ? o->dataset : "", t->excluded);
-    for (int c = 0; c < t->n_cols; c++) {
-        free(b.params[c]);
-        if (b.texts)
-            free(b.texts[c]);
-    }
-    for (int i = 0; b.datasets && i < t->n_rows; i++)
-        free(b.datasets[i]);
-    free(b.datasets);
-    free(b.params);
-    free(b.layers);
-    free(b.texts);
-    free(b.sum);
-    free(b.count);
     if (rc)
         table_free(t);
     return rc;

@@ -1,6 +1,8 @@
 /* table: what the importance analysis reads: one row per finished trial, one column per
    hyperparameter (numeric, possibly log-scaled, or categorical; missing where a per-layer
-   hyperparameter is inactive) and the target (an accuracy). Built from any CSV file. */
+   hyperparameter is inactive) and the target (an accuracy), each row with its
+   configuration's number. Built from any CSV file (table.c) or a results store
+   (table_store.c). */
 #ifndef HIA_TABLE_H
 #define HIA_TABLE_H
 
@@ -20,8 +22,10 @@ typedef struct table {
     table_column *cols;
     double *x;         /* n_rows x n_cols, row-major; NaN = missing (inactive) */
     double *y;         /* the target */
+    long *config;      /* per row, its configuration's number; NULL: the row's index */
     char *target;
     long excluded;     /* rows left out for want of a numeric target (failed trials) */
+    long incomplete;   /* pooled: configurations left out, not finished on every dataset */
 } table;
 
 typedef struct table_options {
@@ -34,7 +38,8 @@ typedef struct table_options {
 typedef struct table_store_options {
     const char *target;   /* test_accuracy (default) or val_accuracy */
     const char *dataset;  /* only this dataset's trials; NULL: all */
-    int pooled;           /* each dataset's target as a z-score before pooling */
+    int pooled;           /* one row per configuration finished on every dataset, its target
+                             the mean over the datasets of each one's z-score */
     int layers;           /* per-layer columns (filters_1, filters_2, ...); else one column
                              per hyperparameter, per-layer ones as their mean over the layers */
 } table_store_options;
@@ -47,5 +52,9 @@ int table_from_store(store *s, const table_store_options *o, table *t, hia_error
 int table_read_matrix(const char *path, table *t, hia_error *err);
 void table_free(table *t);
 double table_at(const table *t, int row, int col);
+/* Row i's configuration number. */
+long table_config(const table *t, int row);
+/* The level index of text s in categorical column c, added when new. */
+int table_level(table_column *c, const char *s);
 
 #endif

@@ -126,13 +126,11 @@ static void section_ranking(report_doc *doc, const report_data *d)
     const table *t = &d->t;
     strbuf s = STRBUF_INIT;
     doc_heading(doc, 2, "Which hyperparameters matter");
-    doc_para(doc, "N-RReliefF (k = %d, %s weighting, sigma %g) on the %d finished trials%s; "
+    doc_para(doc, "N-RReliefF (%s) on the %d finished trials; datasets combined: %s; "
              "normalised importance = max(W,0) / sum of max(W,0); intervals: 95%% over %d "
-             "bootstrap resamples. fANOVA: share of the variance of a %d-tree random forest's "
-             "prediction explained by each hyperparameter alone (mean and std across trees).",
-             d->options.relief.neighbours, d->options.relief.rank_weighting ? "rank" : "equal",
-             d->options.relief.sigma, t->n_rows,
-             d->n_datasets > 1 ? ", each dataset's accuracy as a z-score" : "",
+             "bootstrap resamples of the configurations. fANOVA: share of the variance of a "
+             "%d-tree random forest's prediction explained by each hyperparameter alone (mean "
+             "and std across trees).", d->relief_said, t->n_rows, d->set.combination,
              d->options.bootstrap, d->options.forest.trees);
     doc_para(doc, "Analysis settings: %s.", d->settings);
     figure_importance(d, &s);

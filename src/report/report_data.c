@@ -107,29 +107,38 @@ static int sweep(store *s, report_data *d, hia_error *err)
 /* Below this many finished trials the importance analysis is not attempted. */
 #define MIN_ANALYSED 6
 
+/* A view of a set's columns: its first table's, with every table's rows counted. */
+static table view_of(const table_set *set)
+{
+    table t = set->tables[0];
+    t.n_rows = (int)table_set_rows(set);
+    return t;
+}
+
 static int analyse(store *s, report_data *d, hia_error *err)
 {
-    table_store_options o = {"test_accuracy", NULL, d->n_datasets > 1, 0};
-    table_store_options lo = {"test_accuracy", NULL, d->n_datasets > 1, 1};
-    if (table_from_store(s, &o, &d->t, err))
+    table_store_options o = {"test_accuracy", NULL, 0, 0};
+    table_store_options lo = {"test_accuracy", NULL, 0, 1};
+    if (table_set_from_store(s, &o, &d->set, err))
         return -1;
+    d->t = view_of(&d->set);
     if (d->t.n_rows < MIN_ANALYSED)
         return 0;
-    if (summary_relief(&d->t, &d->options, &d->relief, err) ||
-        summary_fanova(&d->t, &d->options, &d->fanova, err) ||
-        summary_stability(&d->t, &d->options, &d->stability, err))
+    summary_relief_describe(&d->set, &d->options.relief, d->relief_said,
+                            sizeof(d->relief_said));
+    if (summary_relief(&d->set, &d->options, &d->relief, err) ||
+        summary_fanova(&d->set, &d->options, &d->fanova, err) ||
+        summary_stability(&d->set, &d->options, &d->stability, err) ||
+        summary_sensitivity(&d->set, &d->options, &d->relief, &d->sensitivity, err))
         return -1;
     summary_agreement(d->relief.importance, d->fanova.r.main_mean, d->t.n_cols, &d->methods_rho,
                       &d->methods_tau);
-    if (d->n_datasets > 1) {
-        int dd;
-        if (summary_per_dataset(s, "test_accuracy", 0, &d->options,
-                                (const char *const *)d->datasets, d->n_datasets,
-                                &d->dataset_imp, &dd, err))
-            return -1;
-    }
-    if (table_from_store(s, &lo, &d->layers_t, err) ||
-        summary_relief(&d->layers_t, &d->options, &d->layers, err))
+    if (d->set.n > 1)
+        d->dataset_imp = d->relief.per;
+    if (table_set_from_store(s, &lo, &d->layers_set, err))
+        return -1;
+    d->layers_t = view_of(&d->layers_set);
+    if (summary_relief(&d->layers_set, &d->options, &d->layers, err))
         return -1;
     d->has_layers = 1;
     return 0;
@@ -164,14 +173,12 @@ void report_data_free(report_data *d)
     free(d->datasets);
     free(d->per_dataset);
     free(d->trials);
-    if (d->t.cols)
-        table_free(&d->t);
+    table_set_free(&d->set);
     relief_summary_free(&d->relief);
     fanova_summary_free(&d->fanova);
     stability_summary_free(&d->stability);
-    free(d->dataset_imp);
-    if (d->layers_t.cols)
-        table_free(&d->layers_t);
+    sensitivity_summary_free(&d->sensitivity);
+    table_set_free(&d->layers_set);
     relief_summary_free(&d->layers);
     memset(d, 0, sizeof(*d));
 }

@@ -29,13 +29,18 @@ typedef struct report_data {
     int darknet_patches;
     summary_options options;
     char settings[1024];      /* the analysis settings used, each with where it came from */
-    table t;                  /* all datasets (z-scored when several) */
+    table_set set;            /* per dataset when several (analysis/tableset.h) */
+    table t;                  /* the columns and target of set's tables; n_rows: all their
+                                 rows (a view: its arrays are set's) */
+    char relief_said[512];    /* N-RReliefF's settings in words */
     relief_summary relief;
     fanova_summary fanova;
     stability_summary stability;
+    sensitivity_summary sensitivity;
     double methods_rho, methods_tau;
-    double *dataset_imp;      /* n_datasets x t.n_cols, when several datasets */
-    table layers_t;           /* per-layer columns */
+    const double *dataset_imp; /* n_datasets x t.n_cols (relief.per), when several datasets */
+    table_set layers_set;     /* per-layer columns */
+    table layers_t;           /* a view of layers_set's columns */
     relief_summary layers;
     int has_layers;
 } report_data;

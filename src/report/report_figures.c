@@ -158,7 +158,7 @@ void figure_marginal(const report_data *d, int c, strbuf *s)
     double pad = (hi - lo) * 0.05;
     snprintf(title, sizeof(title), "fANOVA marginal of %s", col->name);
     snprintf(ylabel, sizeof(ylabel), "predicted %s%s", d->t.target,
-             d->n_datasets > 1 ? " (z)" : "");
+             d->n_datasets > 1 ? ", mean over the datasets" : "");
     svg_scale y = {lo - pad, hi + pad, bottom, top, 0};
     svg_begin(s, w, h, title);
     svg_text(s, w / 2.0, 16, "middle", 13, 0, title);

@@ -183,6 +183,15 @@ static int list_has(const char *list, const char *key)
     return 0;
 }
 
+int store_delete_meta(store *s, const char *key, hia_error *err)
+{
+    db_stmt *st;
+    if (prepare(s, "DELETE FROM meta WHERE key = ?", &st, err))
+        return -1;
+    db_bind_text(st, 1, key);
+    return run(s, st, err);
+}
+
 static void append(strbuf *list, const char *key)
 {
     strbuf_addf(list, "%s%s", list->len ? ", " : "", key);

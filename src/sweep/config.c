@@ -327,13 +327,7 @@ static void set_defaults(config *c)
     c->network.momentum = 0.9;
     c->network.weight_decay = 0;
     c->network.init = xstrdup("pytorch");
-    c->analysis.neighbours = 10;
-    c->analysis.weighting = xstrdup("rank");
-    c->analysis.sigma = 2;
-    c->analysis.icc_subsamples = 10;
-    c->analysis.icc_fraction = 0.5;
-    c->analysis.fanova_trees = 64;
-    c->analysis.fanova_seed = 1;
+    c->analysis.fanova_seed = -1; /* the other analysis keys: 0, not given */
 }
 
 static int parse_root(config *c, yamldoc *d, hia_error *err)

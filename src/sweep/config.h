@@ -24,6 +24,8 @@ typedef struct config_network {
     char *init;          /* how weights start: pytorch (PyTorch's defaults) | darknet */
 } config_network;
 
+/* The analysis: block; a key the file leaves out is 0 (NULL, -1 for the seed): the
+   analysis's own default applies. */
 typedef struct config_analysis {
     int neighbours;
     char *weighting;  /* equal | rank */

@@ -63,7 +63,7 @@ text=$("$HIA" analyze results/e2e-run.sqlite --bootstrap 5 --subsamples 3 --frac
 echo "$text" | grep -q "^   1  " || fail "no ranked table"
 echo "$text" | grep -q "^stability: ICC(2,1)" || fail "no stability line"
 
-# two datasets: pooled by default, with the agreement between them
+# two datasets: per dataset by default, then the mean, with the agreement between them
 mkdir ds
 cp "$REF/../../datasets/fashion-mnist.yaml" ds/
 sed 's/^name: fashion-mnist/name: twin/' ds/fashion-mnist.yaml > ds/twin.yaml
@@ -77,12 +77,34 @@ HIA_DATASETS=$WORK/ds "$HIA" run two.yaml -j 2 > two.log 2>&1 || fail "run two: 
 two=$("$HIA" analyze results/two.sqlite --bootstrap 0 --subsamples 3 --fraction 0.9 --json) \
     || fail "analyze two exited $?"
 echo "$two"
-[ "$(echo "$two" | json_get rows)" = 16 ] || fail "not 16 trials pooled"
-echo "$two" | grep -q '"input":"results/two.sqlite, all datasets pooled' || fail "not pooled"
+[ "$(echo "$two" | json_get rows)" = 16 ] || fail "not 16 trials"
+echo "$two" | grep -q '"combination":"per dataset, then the mean over the 2 datasets' ||
+    fail "the default combination is not named"
+echo "$two" | grep -q '"datasets":\[{"name":"fashion-mnist","rows":8},{"name":"twin","rows":8}\]' ||
+    fail "the datasets are not listed"
 echo "$two" | grep -q '"datasets":\[{"a":"fashion-mnist","b":"twin","spearman":' \
     || fail "no agreement between datasets"
+# each hyperparameter's importance is the mean of the datasets' own, with their spread
+echo "$two" | grep -o '"importance":[^,]*,"ci":\[[^]]*\],"spread":\[[^]]*\],"per_dataset":{"fashion-mnist":[^,]*,"twin":[^}]*}' |
+    sed 's/"importance":\([^,]*\),.*"spread":\[\([^,]*\),\([^]]*\)\],"per_dataset":{"fashion-mnist":\([^,]*\),"twin":\(.*\)}/\1 \2 \3 \4 \5/' > per.txt
+[ "$(wc -l < per.txt)" = 11 ] || fail "not 11 hyperparameters with their datasets' importances: $(cat per.txt)"
+awk '{ m = ($4 + $5) / 2; lo = $4 < $5 ? $4 : $5; hi = $4 < $5 ? $5 : $4
+       if (m - $1 > 1e-9 || $1 - m > 1e-9 || lo != $2 || hi != $3) exit 1 }' per.txt ||
+    fail "the importance is not the datasets' mean, or the spread not their range: $(cat per.txt)"
+# pooled: each configuration once (never its own neighbour), one not finished on every
+# dataset left out and counted
+/usr/bin/python3 -c "import sqlite3; c = sqlite3.connect('results/two.sqlite'); \
+c.execute(\"UPDATE trials SET status = 'failed' WHERE dataset = 'twin' AND number = 3\"); c.commit()"
+pooled=$("$HIA" analyze results/two.sqlite --pooled --bootstrap 0 --subsamples 3 --fraction 0.9 --json) ||
+    fail "analyze --pooled exited $?"
+[ "$(echo "$pooled" | json_get rows)" = 7 ] || fail "pooled: not 7 configurations: $pooled"
+[ "$(echo "$pooled" | json_get incomplete)" = 1 ] || fail "pooled: the incomplete one is not counted"
+echo "$pooled" | grep -q '"combination":"pooled: each configuration once, its accuracy the mean z-score over the 2 datasets (1 configurations not finished' ||
+    fail "pooled: the combination is not named"
+"$HIA" analyze results/two.sqlite --pooled --bootstrap 0 --method nrrelieff | grep -q "^combination: pooled" ||
+    fail "pooled: the text does not name the combination"
 "$HIA" analyze results/two.sqlite --dataset twin --bootstrap 0 --method nrrelieff | \
-    grep -q "^results/two.sqlite, twin: 8 trials" || fail "--dataset twin"
+    grep -q "^results/two.sqlite, twin: 7 trials, target test_accuracy (1 left out" || fail "--dataset twin"
 
 # bad tables
 printf 'a,accuracy\n1,0.5\n2,0.6,7\n' > ragged.csv
@@ -126,4 +148,28 @@ done
 "$HIA" report results/e2e-run.sqlite -o rep > /dev/null || fail "report with the block"
 grep -q "neighbours 3 (experiment), weighting equal (experiment), sigma 1.5 (experiment), subsamples 3 (experiment)" rep/report.md ||
     fail "report did not use the analysis block: $(grep -i settings rep/report.md)"
-grep -q "N-RReliefF (k = 3, equal weighting" rep/report.md || fail "report's ranking text"
+grep -q "N-RReliefF (k 3, equal weights, manhattan distance)" rep/report.md || fail "report's ranking text"
+grep -q "datasets combined: one dataset, fashion-mnist" rep/report.md || fail "the report does not name the combination"
+
+# a block the file drops is dropped from the store: the analysis's defaults apply again
+head -n -4 e.yaml > plain.yaml
+"$HIA" run plain.yaml > plain.log 2>&1 || fail "a run without the block: $(cat plain.log)"
+"$HIA" analyze results/e2e-run.sqlite --bootstrap 0 --method nrrelieff | grep -q "^settings: neighbours auto (default), weighting equal (default), sigma 2k/7 (default)" ||
+    fail "the dropped block still applies: $("$HIA" analyze results/e2e-run.sqlite --bootstrap 0 --method nrrelieff | grep settings)"
+
+# the sensitivity to N-RReliefF's settings, on a store and a CSV, text and JSON: robust only
+# when every setting of the grid keeps the top three
+sens=$("$HIA" analyze "$REF/relief/grid.csv" --method nrrelieff --bootstrap 0 --sensitivity --json) ||
+    fail "--sensitivity exited $?"
+[ "$(echo "$sens" | grep -o '"top3":\[' | wc -l)" = 12 ] || fail "not 12 settings in the grid: $sens"
+echo "$sens" | grep -q '"weighting":"rank","sigma":[0-9.]*,"distance":"euclidean"' || fail "the grid lacks rank weighting or euclidean"
+echo "$sens" | grep -q '"hyperparameters":\[{"name":"[a-z_]*","rank":1,"best":1,"worst":[0-9]*}' || fail "no rank ranges"
+robust=$(echo "$sens" | json_get robust)
+share=$(echo "$sens" | json_get top3_share)
+{ [ "$robust" = true ] && [ "$share" = 1 ]; } || { [ "$robust" = false ] && awk -v s="$share" 'BEGIN { exit !(s < 1) }'; } ||
+    fail "robust ($robust) is not 'every setting keeps the top three' ($share)"
+"$HIA" analyze results/e2e-run.sqlite --method nrrelieff --bootstrap 0 --sensitivity |
+    grep -q "^\(robust: the same top three under all 12 settings\|not robust: the top three hold under [0-9]*% of the 12 settings; ranks that move: [a-z_]* [0-9]*-[0-9]*\)" ||
+    fail "the text does not say whether the ranking is robust"
+"$HIA" analyze results/e2e-run.sqlite --bootstrap 0 --subsamples 3 --json | grep -q '"sensitivity":{"settings":\[' ||
+    fail "--method all lacks the sensitivity"
