@@ -6,6 +6,7 @@
 #ifndef HIA_TABLE_H
 #define HIA_TABLE_H
 
+#include "analysis/where.h"
 #include "base/error.h"
 #include "store/store.h"
 
@@ -26,6 +27,7 @@ typedef struct table {
     char *target;
     long excluded;     /* rows left out for want of a numeric target (failed trials) */
     long incomplete;   /* pooled: configurations left out, not finished on every dataset */
+    long filtered;     /* rows left out by the --where condition */
 } table;
 
 typedef struct table_options {
@@ -42,6 +44,7 @@ typedef struct table_store_options {
                              the mean over the datasets of each one's z-score */
     int layers;           /* per-layer columns (filters_1, filters_2, ...); else one column
                              per hyperparameter, per-layer ones as their mean over the layers */
+    const where_expr *where; /* only the trials that satisfy it; NULL: all */
 } table_store_options;
 
 int table_read_csv(const char *path, const table_options *o, table *t, hia_error *err);

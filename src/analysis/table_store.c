@@ -9,6 +9,7 @@
 
 #include "base/alloc.h"
 #include "base/num.h"
+#include "base/strbuf.h"
 
 typedef struct store_build {
     table *t;
@@ -23,6 +24,10 @@ typedef struct store_build {
     char **datasets;   /* per row */
     long *numbers;     /* per row: the configuration's number */
     int cap;
+    store_param *trial; /* the current trial's values, for the --where condition */
+    int n_trial, trial_cap;
+    char **known;      /* every (hyperparameter, layer) the store has, as export names it */
+    int n_known;
     int target;        /* column of the target in the trials export */
 } store_build;
 
@@ -30,6 +35,8 @@ static int add_store_column(void *ctx, const char *name, int layer)
 {
     store_build *b = ctx;
     table *t = b->t;
+    b->known = xreallocarray(b->known, (size_t)b->n_known + 1, sizeof(char *));
+    b->known[b->n_known++] = layer ? xstrfmt("%s_%d", name, layer) : xstrdup(name);
     if (!b->o->layers && layer > 1)
         return 0; /* folded into the column of layer 1 */
     t->cols = xrealloc(t->cols, sizeof(*t->cols) * (size_t)(t->n_cols + 1));
@@ -59,6 +66,12 @@ static int add_store_column(void *ctx, const char *name, int layer)
 static int take_store_param(void *ctx, const store_param *p)
 {
     store_build *b = ctx;
+    if (b->n_trial == b->trial_cap) {
+        b->trial_cap = b->trial_cap ? 2 * b->trial_cap : 32;
+        b->trial = xreallocarray(b->trial, (size_t)b->trial_cap, sizeof(store_param));
+    }
+    b->trial[b->n_trial++] = (store_param){xstrdup(p->name), p->layer, p->number,
+                                           xstrdup(p->text)};
     for (int c = 0; c < b->t->n_cols; c++) {
         if (strcmp(b->params[c], p->name) != 0)
             continue;
@@ -73,6 +86,51 @@ static int take_store_param(void *ctx, const store_param *p)
         b->count[c]++;
     }
     return 0;
+}
+
+static void trial_values_free(store_build *b)
+{
+    for (int i = 0; i < b->n_trial; i++) {
+        free((char *)b->trial[i].name);
+        free((char *)b->trial[i].text);
+    }
+    b->n_trial = 0;
+}
+
+/* The --where lookup: a plain hyperparameter, a layer's (filters_2) or a per-layer one's
+   mean over the network's layers (filters); missing where the layer does not exist. */
+static int trial_value(void *ctx, const char *column, double *number, const char **text)
+{
+    store_build *b = ctx;
+    int known = 0, n = 0;
+    double sum = 0;
+    for (int i = 0; i < b->n_known && !known; i++)
+        known = strcmp(b->known[i], column) == 0;
+    *number = NAN;
+    *text = NULL;
+    for (int i = 0; i < b->n_trial; i++) {
+        const store_param *p = &b->trial[i];
+        char label[200];
+        snprintf(label, sizeof(label), p->layer ? "%s_%d" : "%s", p->name, p->layer);
+        if (strcmp(label, column) == 0) {
+            *number = p->number;
+            *text = p->text;
+            return 1;
+        }
+        if (p->layer && strcmp(p->name, column) == 0) { /* a per-layer one by its plain name */
+            known = 1;
+            sum += p->number;
+            n++;
+            if (p->layer == 1)
+                *text = p->text;
+        }
+    }
+    if (n) {
+        *number = sum / n; /* choices that are not numbers: layer 1's, as the table takes it */
+        if (!isnan(*number))
+            *text = NULL;
+    }
+    return known;
 }
 
 static const char *row_value(const store_row *r, const char *name)
@@ -113,8 +171,18 @@ static int take_trial(void *ctx, const store_row *r)
         b->sum[c] = 0;
         b->count[c] = 0;
     }
+    trial_values_free(b);
     if (store_trial_params(b->db, atoll(r->values[0]), take_store_param, b, b->err))
         return -1;
+    if (b->o->where) {
+        int m = where_match(b->o->where, trial_value, b, b->err);
+        if (m < 0)
+            return -1;
+        if (m == 0) {
+            t->filtered++;
+            return 0;
+        }
+    }
     int row = t->n_rows++;
     t->y[row] = y;
     b->datasets[row] = xstrdup(dataset);
@@ -245,6 +313,11 @@ int table_from_store(store *s, const table_store_options *o, table *t, hia_error
         free(b.datasets[i]);
     free(b.datasets);
     free(b.numbers);
+    trial_values_free(&b);
+    free(b.trial);
+    for (int i = 0; i < b.n_known; i++)
+        free(b.known[i]);
+    free(b.known);
     free(b.params);
     free(b.layers);
     free(b.texts);

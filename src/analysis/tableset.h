@@ -17,14 +17,17 @@ typedef struct table_set {
     char *combination;  /* how they combine, in words: every output names it */
     long excluded;      /* trials left out: not finished, failed or without a value */
     long incomplete;    /* pooled: configurations not finished on every dataset */
+    long filtered;      /* trials left out by the --where condition */
 } table_set;
 
 /* A store's finished trials as o asks: one dataset (o->dataset, or the store's only one),
-   pooled (o->pooled), else one table per dataset. */
+   pooled (o->pooled), else one table per dataset; o->where keeps the trials that satisfy it,
+   before the datasets combine. */
 int table_set_from_store(store *s, const table_store_options *o, table_set *set,
                          hia_error *err);
-int table_set_from_csv(const char *path, const table_options *o, table_set *set,
-                       hia_error *err);
+/* where: only the rows that satisfy it (NULL: all). */
+int table_set_from_csv(const char *path, const table_options *o, const where_expr *where,
+                       table_set *set, hia_error *err);
 void table_set_free(table_set *set);
 /* Trials in all the tables. */
 long table_set_rows(const table_set *set);

@@ -30,7 +30,7 @@ static const command_help help = {
     NULL, "STORE or TABLE.csv", 1, 1};
 
 typedef struct analyze_args {
-    const char *input, *target, *dataset, *categorical, *log, *exclude;
+    const char *input, *where, *target, *dataset, *categorical, *log, *exclude;
     int pooled, layers, json, sensitivity;
     unsigned methods;    /* METHOD_* bits */
     summary_options o;
@@ -132,6 +132,10 @@ static int parse(int argc, char **argv, analyze_args *args, hia_error *err)
                    "test_accuracy (stores' default) or val_accuracy; for a CSV,\n"
                    "default a column named accuracy, else the last"),
         OPT_STRING("--dataset", "D", &args->dataset, "only dataset D's trials"),
+        OPT_STRING("--where", "EXPR", &args->where,
+                   "only the trials whose hyperparameters satisfy EXPR, such as\n"
+                   "'optimizer in adam,adagrad and learning_rate >= 1e-3' (=, !=,\n"
+                   "<, <=, >, >=, in; joined by and)"),
         OPT_FLAG("--pooled", &args->pooled,
                  "all datasets in one table: each configuration once, its accuracy\n"
                  "the mean of its z-scores (default: each dataset, then the mean)"),
@@ -186,18 +190,19 @@ static int parse(int argc, char **argv, analyze_args *args, hia_error *err)
 }
 
 /* Reads the tables; *scope (the caller frees it) says what they hold. */
-static int load(analyze_args *a, table_set *set, char **scope, hia_error *err)
+static int load(analyze_args *a, const where_expr *where, table_set *set, char **scope,
+                hia_error *err)
 {
     if (str_ends_with(a->input, ".csv")) {
         table_options o = {a->target, a->categorical, a->log, a->exclude};
         *scope = xstrdup(a->input);
-        return table_set_from_csv(a->input, &o, set, err);
+        return table_set_from_csv(a->input, &o, where, set, err);
     }
     store *s;
     if (store_open_existing(a->input, &s, err))
         return -1;
     table_store_options o = {a->target ? a->target : "test_accuracy", a->dataset, a->pooled,
-                             a->layers};
+                             a->layers, where};
     int rc = settings_apply(s, &a->o, a->given, a->settings, sizeof(a->settings), err) ||
              table_set_from_store(s, &o, set, err);
     store_close(s);
@@ -219,6 +224,10 @@ static void print_header(const analyze_args *a, const table_set *set, const char
         jsonw_string(j, "combination", set->combination);
         if (set->incomplete)
             jsonw_int(j, "incomplete", set->incomplete);
+        if (a->where) {
+            jsonw_string(j, "where", a->where);
+            jsonw_int(j, "filtered", set->filtered);
+        }
         if (set->n > 1) {
             jsonw_begin_array(j, "datasets");
             for (int t = 0; t < set->n; t++) {
@@ -238,6 +247,8 @@ static void print_header(const analyze_args *a, const table_set *set, const char
                                                                             : "trials",
            set->tables[0].target, set->excluded);
     printf("combination: %s\n", set->combination);
+    if (a->where)
+        printf("where: %s (%ld trials left out by it)\n", a->where, set->filtered);
     if (a->settings[0])
         printf("settings: %s\n", a->settings);
 }
@@ -303,8 +314,11 @@ int cmd_analyze(int argc, char **argv, hia_error *err)
     if (a.methods == METHOD_ICC && str_ends_with(a.input, ".csv"))
         return matrix_icc(&a, err);
     table_set set;
+    where_expr where = {0};
     char *scope = NULL;
-    if (load(&a, &set, &scope, err)) {
+    if ((a.where && where_parse(a.where, &where, err)) ||
+        load(&a, a.where ? &where : NULL, &set, &scope, err)) {
+        where_free(&where);
         free(scope);
         return -1;
     }
@@ -318,6 +332,7 @@ int cmd_analyze(int argc, char **argv, hia_error *err)
     if (a.json && !rc)
         jsonw_end_object(&j);
     table_set_free(&set);
+    where_free(&where);
     free(scope);
     return rc;
 }

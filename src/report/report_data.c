@@ -117,8 +117,8 @@ static table view_of(const table_set *set)
 
 static int analyse(store *s, report_data *d, hia_error *err)
 {
-    table_store_options o = {"test_accuracy", NULL, 0, 0};
-    table_store_options lo = {"test_accuracy", NULL, 0, 1};
+    table_store_options o = {"test_accuracy", NULL, 0, 0, NULL};
+    table_store_options lo = {"test_accuracy", NULL, 0, 1, NULL};
     if (table_set_from_store(s, &o, &d->set, err))
         return -1;
     d->t = view_of(&d->set);

@@ -63,6 +63,37 @@ text=$("$HIA" analyze results/e2e-run.sqlite --bootstrap 5 --subsamples 3 --frac
 echo "$text" | grep -q "^   1  " || fail "no ranked table"
 echo "$text" | grep -q "^stability: ICC(2,1)" || fail "no stability line"
 
+# --where: only the trials whose hyperparameters satisfy a condition, named in the output
+"$HIA" export results/e2e-run.sqlite > e.csv
+adam=$(csv_column e.csv optimizer | grep -c -x adam)
+two_layers=$(csv_column e.csv conv_layers | grep -c -x 2)
+w=$("$HIA" analyze results/e2e-run.sqlite --where "optimizer = adam" --method nrrelieff --bootstrap 0 \
+    --neighbours 2 --json) || fail "--where exited $?"
+[ "$(echo "$w" | json_get rows)" = "$adam" ] || fail "--where optimizer = adam: not the $adam adam trials: $w"
+[ "$(echo "$w" | json_get filtered)" = $((8 - adam)) ] || fail "--where: the others are not counted"
+echo "$w" | grep -q '"where":"optimizer = adam"' || fail "--where is not named in the JSON"
+# a layer's value by its export name (missing where the layer does not exist), a per-layer
+# mean by its plain name, in, and a numeric range
+w=$("$HIA" analyze results/e2e-run.sqlite --where "filters_2 >= 4" --method nrrelieff --bootstrap 0 \
+    --neighbours 2 --json) || fail "--where filters_2 exited $?"
+[ "$(echo "$w" | json_get rows)" = "$two_layers" ] || fail "--where filters_2: not the $two_layers two-layer trials"
+n=$("$HIA" analyze results/e2e-run.sqlite --where "filters >= 4 and optimizer in adam,momentum and learning_rate >= 1e-3 and learning_rate <= 1e-2" \
+    --method nrrelieff --bootstrap 0 --neighbours 2 --json | json_get rows)
+[ "$n" = 8 ] || fail "--where over the whole space keeps $n trials, not 8"
+"$HIA" analyze results/e2e-run.sqlite --where "optimizer != adam" --method nrrelieff --bootstrap 0 \
+    --neighbours 2 | grep -q "^where: optimizer != adam ($adam trials left out by it)" || fail "--where is not named in the text"
+expect_fail "--where 'optimizer ~ adam': column optimizer: expected =, !=, <, <=, >, >= or in" \
+    results/e2e-run.sqlite --where "optimizer ~ adam"
+expect_fail "no column nope" results/e2e-run.sqlite --where "nope = 1"
+expect_fail "column optimizer holds 'adam', not a number" results/e2e-run.sqlite --where "optimizer >= 2"
+expect_fail "'x' is not one" results/e2e-run.sqlite --where "dropout < x"
+expect_fail "an empty value in the list" results/e2e-run.sqlite --where "optimizer in adam,"
+printf 'a,b,accuracy\n1,x,0.5\n2,y,0.6\n3,x,0.7\n4,y,0.9\n5,x,0.4\n' > w.csv
+[ "$("$HIA" analyze w.csv --where "b = x and a > 1" --method nrrelieff --bootstrap 0 --neighbours 1 --json | json_get rows)" = 2 ] ||
+    fail "--where on a CSV table"
+expect_fail "keeps 1 row" w.csv --where "a = 1"
+expect_fail "no column c" w.csv --where "c = 1"
+
 # two datasets: per dataset by default, then the mean, with the agreement between them
 mkdir ds
 cp "$REF/../../datasets/fashion-mnist.yaml" ds/
