@@ -1,7 +1,8 @@
 # A PostgreSQL server that accepts connections and never answers (a listener of the test's
 # own): status, run, slurm and every reader give up after the connect timeout with status 3 (a
 # fault of the machine) and a message naming host, port, database and the timeout; the URI's
-# connect_timeout wins over PGCONNECT_TIMEOUT, which wins over hia's default of 10 s.
+# connect_timeout wins over PGCONNECT_TIMEOUT, which wins over hia's default of 10 s; the
+# connection has TCP keepalives.
 . "$2"
 cd "$WORK"
 python3 - "$WORK/port" <<'PY' &
@@ -15,6 +16,9 @@ os.rename(sys.argv[1] + ".tmp", sys.argv[1])
 held = []
 while True:  # every connection accepted and kept open; nothing read, nothing sent
     held.append(s.accept()[0])
+    with open(sys.argv[1] + ".n", "w") as f:
+        f.write(str(len(held)))
+    os.rename(sys.argv[1] + ".n", sys.argv[1] + ".accepted")
 PY
 listener=$!
 at_exit "kill $listener 2> /dev/null || true"
@@ -48,6 +52,20 @@ PGCONNECT_TIMEOUT=2 expect_silent 2 "$HIA" slurm e.yaml --store "$uri" --array 2
 for cmd in export analyze report; do
     PGCONNECT_TIMEOUT=2 expect_silent 2 "$HIA" $cmd "$uri"
 done
+# hia's keepalives are on the connection (so a server lost mid-query is noticed), seen by ss
+# while a status waits for the answer: the first probe within 30 s of quiet (libpq's own
+# default waits for the system's 2 hours)
+rm -f port.accepted
+"$HIA" status "$uri?connect_timeout=60" > /dev/null 2>&1 &
+waiting=$!
+at_exit "kill $waiting 2> /dev/null || true"
+until [ -s port.accepted ]; do
+    running $waiting || fail "status ended before the listener took its connection"
+    sleep 0.05 # how often the state is polled; no outcome depends on it
+done
+ss -tno state established "( dport = :$port )" | grep -Eq "timer:\(keepalive,[0-9.]+(ms|sec)," ||
+    fail "no keepalive within 30 s on the connection: $(ss -tno "( dport = :$port )")"
+kill $waiting
 # the URI's own setting wins over the environment's
 PGCONNECT_TIMEOUT=30 expect_silent 3 "$HIA" status "$uri?connect_timeout=3"
 # and without either, hia's default
