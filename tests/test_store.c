@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "store/db.h"
 #include "store/store.h"
 
 static const char *pg_uri; /* the PostgreSQL URI template; NULL: SQLite files in dir */
@@ -246,6 +247,54 @@ static void test_failures(void)
     CHECK_MSG(err.msg, "f.sqlite", "not a results store");
 }
 
+/* An error is the last failed call's: a success clears it, so a later failure is never taken
+   for an earlier one (PostgreSQL's SQLSTATE of a missing table outlived the calls after it). */
+static void test_error_cleared(void)
+{
+    db *d;
+    hia_error err;
+    CHECK(db_open(path, 1, &d, &err) == 0);
+    CHECK(db_exec(d, "SELECT * FROM no_table_of_the_store") == -1);
+    CHECK(db_no_such_table(d));
+    CHECK(db_exec(d, "SELECT count(*) FROM meta") == 0);
+    CHECK(!db_no_such_table(d));
+    CHECK(db_exec(d, "SELECT * FROM no_table_of_the_store") == -1);
+    CHECK(db_exec(d, "SELECT no_such_function_here()") == -1);
+    CHECK(!db_no_such_table(d));
+    CHECK_MSG(db_errmsg(d), "no_such_function_here");
+    db_close(d);
+}
+
+/* The tables of both backends, from the one schema: each column of each table is there. */
+static void test_schema(void)
+{
+    db *d;
+    hia_error err;
+    static const char *const columns[] = {
+        "SELECT key, value FROM meta",
+        "SELECT id, dataset, number, config_hash, config, seed, status, reason, worker, "
+        "lease_until, attempts, failures, val_accuracy, test_accuracy, epochs_done, "
+        "resumed_from, train_seconds, eval_seconds, images_per_second, wall_seconds, started, "
+        "finished, hia_version, darknet_patches, blas, threads FROM trials",
+        "SELECT rowid, trial, name, layer, number, text FROM params",
+        "SELECT trial, epoch, loss, val_accuracy, seconds, images_per_second FROM epochs",
+        "SELECT trial, attempt, worker, reason, at FROM failures",
+        "SELECT worker, host, slurm_job, slurm_task, jobs, threads, started, lease_until, "
+        "stopped FROM workers",
+    };
+    CHECK(db_open(path, 0, &d, &err) == 0);
+    for (size_t i = 0; i < sizeof(columns) / sizeof(columns[0]); i++) {
+        int ok = db_exec(d, columns[i]) == 0;
+        CHECK(ok);
+        if (!ok)
+            fprintf(stderr, "%s: %s\n", columns[i], db_errmsg(d));
+    }
+    long long tables;
+    /* SQLite counts the indexes too */
+    CHECK(db_tables(d, &tables) == 0 && (pg_uri ? tables == 6 : tables >= 6));
+    db_close(d);
+}
+
 int main(int argc, char **argv)
 {
     store *s;
@@ -270,6 +319,8 @@ int main(int argc, char **argv)
     test_lifecycle(s);
     store_close(s);
     test_failures();
+    test_error_cleared();
+    test_schema();
     if (!pg_uri) {
         test_damaged();
         char cmd[300];

@@ -55,7 +55,9 @@ static void section_status(report_doc *doc, const report_data *d)
     char when[64];
     time_t now = time(NULL);
     strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", gmtime(&now));
-    doc_para(doc, "Results store %s, written %s by hia %s.", d->store_path, when, HIA_VERSION);
+    char *store = store_display(d->store_path);
+    doc_para(doc, "Results store %s, written %s by hia %s.", store, when, HIA_VERSION);
+    free(store);
     if (open)
         doc_para(doc, "Sweep in progress: %ld of %ld trials finished (%ld pending, %ld running, "
                  "%ld failed). Everything below covers the %d trials finished so far.",
@@ -298,14 +300,25 @@ static int write_report(const report_data *d, const char *dir, hia_error *err)
     return rc;
 }
 
+/* results/<experiment>, the experiment's name as one folder's whatever the store holds: a '/'
+   or a control character as '_', and '_' before a leading '.' (never "..", never hidden). */
+static char *default_dir(const char *experiment)
+{
+    char *dir = xstrfmt("results/%s%s", experiment && experiment[0] == '.' ? "_" : "",
+                        experiment && *experiment ? experiment : "report");
+    for (char *p = dir + 8; *p; p++)
+        if (*p == '/' || (unsigned char)*p < 0x20 || *p == 0x7F)
+            *p = '_';
+    return dir;
+}
+
 int report_write(const char *store_path, const char *dir, char **written, hia_error *err)
 {
     *written = NULL;
     report_data d;
     int rc = report_data_load(store_path, &d, err);
     if (!rc) {
-        *written = dir ? xstrdup(dir)
-                       : xstrfmt("results/%s", d.experiment ? d.experiment : "report");
+        *written = dir ? xstrdup(dir) : default_dir(d.experiment);
         rc = write_report(&d, *written, err);
     }
     report_data_free(&d);

@@ -1,11 +1,15 @@
-/* One document written as HTML and Markdown at once. */
+/* One document written as HTML and Markdown at once, every text escaped for where it goes:
+   HTML text (svg_escape), Markdown text (md_text), file names and ids (figure_slug). */
 #include "report/report_doc.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "base/alloc.h"
 #include "base/io.h"
 #include "base/strbuf.h"
 
@@ -27,12 +31,45 @@ void doc_begin(report_doc *d, const char *dir, const char *title, hia_error *err
     doc_heading(d, 1, title);
 }
 
+/* Markdown's inline syntax that text could start: emphasis, code, links and images, raw HTML
+   and entities, tables' pipes, strikethrough, math. */
+static int md_special(const char *p, const char *text)
+{
+    if (*p == '_') /* emphasis only where a word begins or ends */
+        return p == text || !isalnum((unsigned char)p[-1]) || !isalnum((unsigned char)p[1]);
+    return *p && strchr("\\`*[]<>!&|~#$", *p);
+}
+
+/* Appends text as Markdown text that shows as written: its syntax escaped, line breaks and
+   control characters as spaces (a line of its own could start a list or a heading), bytes
+   that are not UTF-8 as U+FFFD. */
+static void md_text(strbuf *md, const char *text)
+{
+    for (const char *p = text; *p;) {
+        size_t n = svg_utf8(p);
+        unsigned char c = (unsigned char)*p;
+        if (!n)
+            strbuf_addstr(md, "\xEF\xBF\xBD");
+        else if (n > 1)
+            strbuf_add(md, p, n);
+        else if (c < 0x20 || c == 0x7F)
+            strbuf_addch(md, ' ');
+        else if (md_special(p, text))
+            strbuf_addf(md, "\\%c", c);
+        else
+            strbuf_addch(md, (char)c);
+        p += n ? n : 1;
+    }
+}
+
 void doc_heading(report_doc *d, int level, const char *text)
 {
     strbuf_addf(&d->html, "<h%d>", level);
     svg_escape(&d->html, text);
     strbuf_addf(&d->html, "</h%d>\n", level);
-    strbuf_addf(&d->md, "%.*s %s\n\n", level, "######", text);
+    strbuf_addf(&d->md, "%.*s ", level, "######");
+    md_text(&d->md, text);
+    strbuf_addstr(&d->md, "\n\n");
 }
 
 void doc_para(report_doc *d, const char *fmt, ...)
@@ -45,15 +82,9 @@ void doc_para(report_doc *d, const char *fmt, ...)
     strbuf_addf(&d->html, "<p>");
     svg_escape(&d->html, text.buf);
     strbuf_addf(&d->html, "</p>\n");
-    strbuf_addf(&d->md, "%s\n\n", text.buf);
+    md_text(&d->md, text.buf);
+    strbuf_addstr(&d->md, "\n\n");
     strbuf_free(&text);
-}
-
-/* A Markdown cell: pipes escaped. */
-static void md_cell(strbuf *md, const char *text)
-{
-    for (; *text; text++)
-        strbuf_addf(md, *text == '|' ? "\\|" : "%c", *text);
 }
 
 static void cells(report_doc *d, int n, va_list ap, const char *tag)
@@ -66,7 +97,7 @@ static void cells(report_doc *d, int n, va_list ap, const char *tag)
         svg_escape(&d->html, c);
         strbuf_addf(&d->html, "</%s>", tag);
         strbuf_addf(&d->md, " ");
-        md_cell(&d->md, c);
+        md_text(&d->md, c);
         strbuf_addf(&d->md, " |");
     }
     strbuf_addf(&d->html, "</tr>\n");
@@ -108,18 +139,47 @@ static int write_file(report_doc *d, const char *name, const strbuf *text)
     return rc;
 }
 
+/* A figure's name as a file name and an id, which any name becomes: ASCII letters, digits,
+   '-' and '_' kept, every other byte '_', at most 80 of them, then -2, -3, ... when another
+   figure has it already (compared ignoring case, as some file systems do). */
+static char *figure_slug(report_doc *d, const char *name)
+{
+    char base[81];
+    size_t n = 0;
+    for (const char *p = name; *p && n < sizeof(base) - 1; p++)
+        base[n++] = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                            (*p >= '0' && *p <= '9') || *p == '-' ? *p : '_';
+    base[n] = 0;
+    char *slug = xstrdup(n ? base : "figure");
+    for (int k = 2;; k++) {
+        int taken = 0;
+        for (int i = 0; i < d->figures && !taken; i++)
+            taken = !strcasecmp(d->slugs[i], slug);
+        if (!taken)
+            break;
+        free(slug);
+        slug = xstrfmt("%s-%d", n ? base : "figure", k);
+    }
+    d->slugs = xreallocarray(d->slugs, (size_t)d->figures + 1, sizeof(*d->slugs));
+    d->slugs[d->figures++] = slug;
+    return slug;
+}
+
 void doc_figure(report_doc *d, const char *name, strbuf *figure, const char *caption)
 {
-    char file[256];
-    snprintf(file, sizeof(file), "%s.svg", name);
+    const char *slug = figure_slug(d, name);
+    char *file = xstrfmt("%s.svg", slug);
     if (!d->failed && write_file(d, file, figure))
         d->failed = 1;
-    d->figures++;
-    strbuf_addf(&d->html, "<figure id=\"fig-%s\">\n%s<figcaption>", name,
-               strbuf_str(figure));
+    strbuf_addf(&d->html, "<figure id=\"fig-%s\">\n%s<figcaption>", slug, strbuf_str(figure));
     svg_escape(&d->html, caption);
     strbuf_addf(&d->html, "</figcaption></figure>\n");
-    strbuf_addf(&d->md, "![%s](%s)\n\n*%s*\n\n", caption, file, caption);
+    strbuf_addstr(&d->md, "![");
+    md_text(&d->md, caption);
+    strbuf_addf(&d->md, "](%s)\n\n*", file);
+    md_text(&d->md, caption);
+    strbuf_addstr(&d->md, "*\n\n");
+    free(file);
     strbuf_free(figure);
 }
 
@@ -135,4 +195,7 @@ void doc_free(report_doc *d)
 {
     strbuf_free(&d->html);
     strbuf_free(&d->md);
+    for (int i = 0; i < d->figures; i++)
+        free(d->slugs[i]);
+    free(d->slugs);
 }

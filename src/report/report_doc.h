@@ -10,6 +10,7 @@ typedef struct report_doc {
     strbuf html, md;
     const char *dir;     /* where the figure files go */
     int figures;
+    char **slugs;        /* each figure's file name (without .svg) and id (after fig-) */
     hia_error *err;
     int failed;
 } report_doc;
@@ -21,7 +22,8 @@ void doc_para(report_doc *d, const char *fmt, ...) __attribute__((format(printf,
 void doc_table(report_doc *d, int n, ...);
 void doc_row(report_doc *d, int n, ...);
 void doc_table_end(report_doc *d);
-/* Writes DIR/name.svg and puts the figure in both documents. */
+/* Writes the figure to DIR as a .svg file named after name, made safe and unique (a name can
+   hold anything: it may come from a hyperparameter's), and puts it in both documents. */
 void doc_figure(report_doc *d, const char *name, strbuf *figure, const char *caption);
 /* Writes DIR/report.html and DIR/report.md. */
 int doc_finish(report_doc *d);

@@ -7,16 +7,48 @@
 #include <stdlib.h>
 #include <string.h>
 
+size_t svg_utf8(const char *t)
+{
+    const unsigned char *p = (const unsigned char *)t;
+    if (p[0] < 0x80)
+        return 1;
+    /* the lead byte's length, and the range its first continuation byte must fall in (no
+       overlong forms, no surrogates, nothing past U+10FFFF) */
+    size_t n = p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
+               : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : 0;
+    unsigned lo = p[0] == 0xE0 ? 0xA0 : p[0] == 0xF0 ? 0x90 : 0x80;
+    unsigned hi = p[0] == 0xED ? 0x9F : p[0] == 0xF4 ? 0x8F : 0xBF;
+    if (!n || p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (p[i] < 0x80 || p[i] > 0xBF)
+            return 0;
+    return n;
+}
+
 void svg_escape(strbuf *s, const char *t)
 {
-    for (; *t; t++) {
-        switch (*t) {
-        case '<': strbuf_addstr(s, "&lt;"); break;
-        case '>': strbuf_addstr(s, "&gt;"); break;
-        case '&': strbuf_addstr(s, "&amp;"); break;
-        case '"': strbuf_addstr(s, "&quot;"); break;
-        default: strbuf_addch(s, *t);
-        }
+    while (*t) {
+        size_t n = svg_utf8(t);
+        unsigned char c = (unsigned char)*t;
+        int nonchar = n == 3 && !strncmp(t, "\xEF\xBF", 2) && (unsigned char)t[2] >= 0xBE;
+        if (n > 1 && !nonchar)
+            strbuf_add(s, t, n);
+        else if (!n || nonchar || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
+            strbuf_addstr(s, "\xEF\xBF\xBD"); /* U+FFFD: XML allows none of these */
+        else if (c == '<')
+            strbuf_addstr(s, "&lt;");
+        else if (c == '>')
+            strbuf_addstr(s, "&gt;");
+        else if (c == '&')
+            strbuf_addstr(s, "&amp;");
+        else if (c == '"')
+            strbuf_addstr(s, "&quot;");
+        else if (c == '\'')
+            strbuf_addstr(s, "&#39;");
+        else
+            strbuf_addch(s, (char)c);
+        t += n ? n : 1;
     }
 }
 

@@ -31,7 +31,12 @@ void svg_axis(strbuf *s, const svg_scale *sc, int x, double at, double across0, 
               const char *label);
 /* A colour of the report's palette, by index. */
 const char *svg_colour(int i);
-/* Appends the escaped text (XML/HTML) of t to s. */
+/* Appends t to s as XML/HTML text, safe in an element and in a quoted attribute alike: markup
+   escaped, and what XML does not allow (control characters, bytes that are not UTF-8) as
+   U+FFFD. */
 void svg_escape(strbuf *s, const char *t);
+/* The length of the UTF-8 character t starts with (1 for ASCII), 0 when its bytes are not
+   UTF-8. */
+size_t svg_utf8(const char *t);
 
 #endif

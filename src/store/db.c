@@ -5,17 +5,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "base/strbuf.h"
 #include "store/db_backend.h"
 
 int db_is_uri(const char *where)
 {
-    return !strncmp(where, "postgresql://", 13) || !strncmp(where, "postgres://", 11);
+    return db_pg_names_server(where);
 }
 
-int db_open(const char *where, int create, db **out, hia_error *err)
+char *db_display(const char *where)
 {
-    return (db_is_uri(where) ? &db_postgres_ops : &db_sqlite_ops)->open(where, create, out, err);
+    return db_is_uri(where) ? db_pg_display(where) : xstrdup(where);
+}
+
+int db_open(const char *where, int writer, db **out, hia_error *err)
+{
+    return (db_is_uri(where) ? &db_postgres_ops : &db_sqlite_ops)->open(where, writer, out, err);
 }
 
 void db_close(db *d)
@@ -24,9 +30,20 @@ void db_close(db *d)
         d->ops->close(d);
 }
 
-const char *db_schema(const db *d)
+int db_tables(db *d, long long *n)
 {
-    return d->ops->schema;
+    db_stmt *st;
+    if (db_prepare(d, d->ops->tables_sql, &st))
+        return -1;
+    int rc = db_step(st);
+    *n = rc == 1 ? db_column_int(st, 0) : 0;
+    db_finalize(st);
+    return rc == 1 ? 0 : -1;
+}
+
+int db_make_writable(db *d)
+{
+    return d->ops->make_writable ? d->ops->make_writable(d) : 0;
 }
 
 int db_exec(db *d, const char *sql)
@@ -130,31 +147,46 @@ int db_reconnect(db *d)
     return d->ops->reconnect ? d->ops->reconnect(d) : 0;
 }
 
-char *db_dialect(const char *sql, const char *placeholder, const char *now, const char *lock,
-                 int *params)
+/* The token sql starts with, when it is one of the spelling's, and its spelling there. */
+static const char *token(const char *p, const db_spelling *sp, size_t *len)
+{
+    const struct {
+        const char *name, *spelled;
+    } tokens[] = {{"@now", sp->now}, {"@lock", sp->lock}, {"@id", sp->id},
+                  {"@int64", sp->int64}, {"@real", sp->real}, {"@rowid", sp->rowid}};
+    for (size_t i = 0; i < sizeof(tokens) / sizeof(tokens[0]); i++) {
+        size_t n = strlen(tokens[i].name);
+        if (!strncmp(p, tokens[i].name, n) && !isalnum((unsigned char)p[n]) && p[n] != '_') {
+            *len = n;
+            return tokens[i].spelled;
+        }
+    }
+    return NULL;
+}
+
+char *db_dialect(const char *sql, const db_spelling *sp, int *params)
 {
     strbuf out = STRBUF_INIT;
     int next = 0, highest = 0;
     for (const char *p = sql; *p; p++) {
+        size_t n;
+        const char *spelled;
         if (*p == '\'') { /* a literal is copied as it is */
             const char *end = strchr(p + 1, '\'');
-            size_t n = end ? (size_t)(end - p) + 1 : strlen(p);
+            n = end ? (size_t)(end - p) + 1 : strlen(p);
             strbuf_add(&out, p, n);
             p += n - 1;
-        } else if (*p == '?' && placeholder) {
+        } else if (*p == '?' && sp->placeholder) {
             char *end;
             long k = isdigit((unsigned char)p[1]) ? strtol(p + 1, &end, 10) : ++next;
-            strbuf_addf(&out, placeholder, (int)k);
+            strbuf_addf(&out, sp->placeholder, (int)k);
             if (k > highest)
                 highest = (int)k;
             if (isdigit((unsigned char)p[1]))
                 p = end - 1;
-        } else if (!strncmp(p, "@now", 4)) {
-            strbuf_addstr(&out, now);
-            p += 3;
-        } else if (!strncmp(p, "@lock", 5)) {
-            strbuf_addstr(&out, lock);
-            p += 4;
+        } else if (*p == '@' && (spelled = token(p, sp, &n)) != NULL) {
+            strbuf_addstr(&out, spelled);
+            p += n - 1;
         } else {
             strbuf_addch(&out, *p);
         }

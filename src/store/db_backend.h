@@ -6,10 +6,22 @@
 
 #include "store/db.h"
 
+/* How a backend spells what db.h's SQL writes as tokens. */
+typedef struct db_spelling {
+    const char *placeholder; /* printf format of ?N ("$%d"), or NULL to keep ? and ?N */
+    const char *now, *lock;  /* @now and @lock */
+    /* the schema's column types: @id (a table's generated key), @int64, @real, and @rowid,
+       the plan-order column a table without SQLite's implicit rowid needs (with its comma) */
+    const char *id, *int64, *real, *rowid;
+} db_spelling;
+
 typedef struct db_ops {
-    int (*open)(const char *where, int create, db **out, hia_error *err);
+    int (*open)(const char *where, int writer, db **out, hia_error *err);
     void (*close)(db *d);
-    const char *schema;
+    const db_spelling *spelling;
+    /* a query of one number: the tables a new store would sit beside */
+    const char *tables_sql;
+    int (*make_writable)(db *d);   /* NULL: nothing to do */
     int (*exec)(db *d, const char *sql);
     int (*begin)(db *d, int exclusive);
     int (*prepare)(db *d, const char *sql, db_stmt **st);
@@ -42,10 +54,14 @@ struct db_stmt {
 extern const db_ops db_sqlite_ops;
 extern const db_ops db_postgres_ops;
 
-/* sql with ? and ?N as the backend's placeholders (fmt: "$%d", or NULL to keep them) and the
-   tokens @now and @lock spelled as the backend spells them; the caller frees it. *params: the
-   highest placeholder number (may be NULL). */
-char *db_dialect(const char *sql, const char *placeholder, const char *now, const char *lock,
-                 int *params);
+/* sql in the backend's spelling (see db_spelling); the caller frees it. *params: the highest
+   placeholder number (may be NULL). */
+char *db_dialect(const char *sql, const db_spelling *sp, int *params);
+
+/* postgres.c: whether where names a database server rather than a file (a postgresql:// URI,
+   or what only a server's address looks like: another scheme's URI, a keyword/value
+   connection string, a password), and where as it may be shown. */
+int db_pg_names_server(const char *where);
+char *db_pg_display(const char *where);
 
 #endif

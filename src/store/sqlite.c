@@ -1,17 +1,22 @@
-/* The results store's database in SQLite: one file, WAL mode, fsynced commits. */
+/* The results store's database in SQLite: one file, WAL mode, fsynced commits; a reader's
+   connection is read-only, and reads a store on read-only media. */
 #include "store/db_backend.h"
 
 #include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "base/alloc.h"
+#include "base/strbuf.h"
 
 typedef struct sq_db {
     db base;
     sqlite3 *sql;
+    char msg[512]; /* an error explained */
 } sq_db;
 
 typedef struct sq_stmt {
@@ -21,40 +26,13 @@ typedef struct sq_stmt {
     long long changes;
 } sq_stmt;
 
-static const char schema[] =
-    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS trials("
-    " id INTEGER PRIMARY KEY,"
-    " dataset TEXT NOT NULL, number INTEGER NOT NULL,"
-    " config_hash TEXT NOT NULL, config TEXT NOT NULL, seed INTEGER NOT NULL,"
-    " status TEXT NOT NULL DEFAULT 'pending'"
-    "  CHECK(status IN ('pending','running','done','failed','diverged')),"
-    " reason TEXT, worker TEXT, lease_until REAL,"
-    " attempts INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0,"
-    " val_accuracy REAL, test_accuracy REAL, epochs_done INTEGER, resumed_from INTEGER,"
-    " train_seconds REAL, eval_seconds REAL, images_per_second REAL, wall_seconds REAL,"
-    " started REAL, finished REAL,"
-    " hia_version TEXT, darknet_patches INTEGER, blas TEXT, threads INTEGER,"
-    " UNIQUE(dataset, number), UNIQUE(dataset, config_hash));"
-    "CREATE TABLE IF NOT EXISTS params("
-    " trial INTEGER NOT NULL REFERENCES trials(id), name TEXT NOT NULL, layer INTEGER NOT NULL,"
-    " number REAL, text TEXT NOT NULL, PRIMARY KEY(trial, name, layer));"
-    "CREATE TABLE IF NOT EXISTS epochs("
-    " trial INTEGER NOT NULL REFERENCES trials(id), epoch INTEGER NOT NULL,"
-    " loss REAL, val_accuracy REAL, seconds REAL, images_per_second REAL,"
-    " PRIMARY KEY(trial, epoch));"
-    /* every failed attempt, kept when a trial is retried */
-    "CREATE TABLE IF NOT EXISTS failures("
-    " trial INTEGER NOT NULL REFERENCES trials(id), attempt INTEGER NOT NULL,"
-    " worker TEXT, reason TEXT, at REAL, PRIMARY KEY(trial, attempt));"
-    /* the sweep's `hia run`s (added within schema version 1: a store without the table is
-       one whose workers are not known) */
-    "CREATE TABLE IF NOT EXISTS workers("
-    " worker TEXT PRIMARY KEY, host TEXT NOT NULL, slurm_job TEXT, slurm_task TEXT,"
-    " jobs INTEGER, threads INTEGER, started REAL, lease_until REAL, stopped REAL);";
-
-/* SQLite's clock in Unix seconds, to the millisecond. */
-static const char now_sql[] = "((julianday('now') - 2440587.5) * 86400.0)";
+static const db_spelling spelling = {
+    .placeholder = NULL,
+    .now = "((julianday('now') - 2440587.5) * 86400.0)", /* Unix seconds, to the millisecond */
+    .lock = "", /* a transaction holds the whole file */
+    .id = "INTEGER PRIMARY KEY", .int64 = "INTEGER", .real = "REAL",
+    .rowid = "", /* every table has its rowid */
+};
 
 static sq_db *DB(const db *d)
 {
@@ -89,15 +67,25 @@ static void sq_close(db *base)
 
 static int sq_exec(db *d, const char *sql)
 {
-    return sqlite3_exec(DB(d)->sql, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+    char *text = db_dialect(sql, &spelling, NULL);
+    int rc = sqlite3_exec(DB(d)->sql, text, NULL, NULL, NULL);
+    free(text);
+    return rc == SQLITE_OK ? 0 : -1;
 }
 
 static const char *sq_errmsg(const db *d)
 {
-    return sqlite3_errmsg(DB(d)->sql);
+    sq_db *q = DB(d);
+    if (sqlite3_errcode(q->sql) != SQLITE_CORRUPT)
+        return sqlite3_errmsg(q->sql);
+    snprintf(q->msg, sizeof(q->msg), "%s (the file is damaged, truncated or overwritten: "
+             "restore it from a copy)", sqlite3_errmsg(q->sql));
+    return q->msg;
 }
 
-/* A full disk, an I/O error or a store that cannot be written are faults of the machine. */
+/* A full disk, an I/O error, a store that cannot be written and a damaged file (a copy cut
+   short, pages overwritten) are faults of the machine; a file that is not a database at all
+   is the file given. */
 static int sq_error_status(const db *d)
 {
     switch (sqlite3_errcode(DB(d)->sql)) {
@@ -105,7 +93,10 @@ static int sq_error_status(const db *d)
     case SQLITE_IOERR:
     case SQLITE_READONLY:
     case SQLITE_CANTOPEN:
+    case SQLITE_CORRUPT:
         return HIA_EENV;
+    case SQLITE_NOTADB:
+        return HIA_EUSER;
     default:
         return HIA_EINTERNAL;
     }
@@ -116,34 +107,101 @@ static int sq_no_such_table(const db *d)
     return !strncmp(sqlite3_errmsg(DB(d)->sql), "no such table", 13);
 }
 
-static int sq_open(const char *where, int create, db **out, hia_error *err)
+/* Opens name with flags, waiting for the file's locks as a writer does; 0 or an SQLite
+   code. */
+static int open_file(sq_db *d, const char *name, int flags)
+{
+    sqlite3_close(d->sql);
+    int rc = sqlite3_open_v2(name, &d->sql, flags, NULL);
+    if (rc == SQLITE_OK)
+        sqlite3_busy_timeout(d->sql, 30000);
+    return rc;
+}
+
+/* Whether the write-ahead log beside the file holds anything. */
+static int wal_has_content(const char *where)
+{
+    char *wal = xstrfmt("%s-wal", where);
+    struct stat st;
+    int content = stat(wal, &st) == 0 && st.st_size > 0;
+    free(wal);
+    return content;
+}
+
+/* The file as an SQLite URI that says it cannot change: no lock taken, no -shm made. */
+static char *immutable_uri(const char *where)
+{
+    strbuf u = STRBUF_INIT;
+    strbuf_addstr(&u, where[0] == '/' ? "file://" : "file:");
+    for (const char *p = where; *p; p++) {
+        if (*p == '%' || *p == '?' || *p == '#')
+            strbuf_addf(&u, "%%%02X", (unsigned char)*p);
+        else
+            strbuf_addch(&u, *p);
+    }
+    strbuf_addstr(&u, "?immutable=1");
+    return u.buf;
+}
+
+/* A reader's first read. A store in WAL mode needs its -shm file, which SQLite cannot make
+   on read-only media: there the file is read as immutable (nothing can change it), unless
+   its write-ahead log holds changes that only the -shm file would let SQLite read. */
+static int first_read(sq_db *d, const char *where, hia_error *err)
+{
+    static const char probe[] = "SELECT count(*) FROM sqlite_master";
+    int rc = sqlite3_exec(d->sql, probe, NULL, NULL, NULL), code = sqlite3_errcode(d->sql);
+    if (rc != SQLITE_OK && (code == SQLITE_CANTOPEN || code == SQLITE_READONLY)) {
+        if (wal_has_content(where))
+            return hia_fail(err, HIA_EENV, "%s: cannot read the store here: its write-ahead "
+                            "log %s-wal holds changes, which SQLite reads only with a %s-shm "
+                            "file it cannot make on this read-only medium; copy the store "
+                            "with its -wal file to a writable folder and read the copy", where,
+                            where, where);
+        char *uri = immutable_uri(where);
+        rc = open_file(d, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+        free(uri);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_exec(d->sql, probe, NULL, NULL, NULL);
+    }
+    if (rc != SQLITE_OK)
+        return hia_fail(err, sq_error_status(&d->base), "%s: %s: %s", where,
+                        sqlite3_errcode(d->sql) == SQLITE_NOTADB ? "not a results store"
+                                                                 : "cannot read the store",
+                        sq_errmsg(&d->base));
+    return 0;
+}
+
+static int sq_open(const char *where, int writer, db **out, hia_error *err)
 {
     sq_db *d = xcalloc(1, sizeof(*d));
     d->base.ops = &db_sqlite_ops;
     *out = NULL;
-    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-    if (sqlite3_open_v2(where, &d->sql, flags, NULL) != SQLITE_OK) {
-        if (!create && sqlite3_errcode(d->sql) == SQLITE_CANTOPEN)
+    int rc = open_file(d, where, writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                                      : SQLITE_OPEN_READONLY);
+    if (rc != SQLITE_OK) {
+        if (!writer && rc == SQLITE_CANTOPEN)
             hia_fail(err, HIA_EUSER, "%s: no results store there (run `hia run` first)", where);
         else
-            hia_fail(err, HIA_EUSER, "%s: cannot open the results store: %s", where,
-                     d->sql ? sqlite3_errmsg(d->sql) : "out of memory");
+            hia_fail(err, d->sql ? sq_error_status(&d->base) : HIA_EINTERNAL,
+                     "%s: cannot open the results store: %s", where,
+                     d->sql ? sq_errmsg(&d->base) : "out of memory");
         sq_close(&d->base);
         return -1;
     }
-    sqlite3_busy_timeout(d->sql, 30000);
-    if (exec_when_free(d, "PRAGMA journal_mode=WAL") ||
-        sq_exec(&d->base, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")) {
-        if (sqlite3_errcode(d->sql) == SQLITE_NOTADB)
-            hia_fail(err, HIA_EUSER, "%s: not a results store (not an SQLite database)", where);
-        else
-            hia_fail(err, sq_error_status(&d->base), "%s: cannot set up the store: %s", where,
-                     sq_errmsg(&d->base));
+    if (!writer && first_read(d, where, err)) {
         sq_close(&d->base);
         return -1;
     }
     *out = &d->base;
     return 0;
+}
+
+/* Changes the file: only once it is known to be a store, or empty. */
+static int sq_make_writable(db *base)
+{
+    sq_db *d = DB(base);
+    return exec_when_free(d, "PRAGMA journal_mode=WAL") ||
+           sq_exec(base, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;") ? -1 : 0;
 }
 
 /* SQLite has one writer at a time: every transaction takes the write lock at its start. */
@@ -155,7 +213,7 @@ static int sq_begin(db *d, int exclusive)
 
 static int sq_prepare(db *d, const char *sql, db_stmt **st)
 {
-    char *text = db_dialect(sql, NULL, now_sql, "", NULL);
+    char *text = db_dialect(sql, &spelling, NULL);
     sqlite3_stmt *s;
     int rc = sqlite3_prepare_v2(DB(d)->sql, text, -1, &s, NULL);
     free(text);
@@ -234,7 +292,9 @@ static void sq_finalize(db_stmt *st)
 }
 
 const db_ops db_sqlite_ops = {
-    .open = sq_open, .close = sq_close, .schema = schema, .exec = sq_exec, .begin = sq_begin,
+    .open = sq_open, .close = sq_close, .spelling = &spelling,
+    .tables_sql = "SELECT count(*) FROM sqlite_master", .make_writable = sq_make_writable,
+    .exec = sq_exec, .begin = sq_begin,
     .prepare = sq_prepare, .bind_text = sq_bind_text, .bind_int = sq_bind_int,
     .bind_double = sq_bind_double, .step = sq_step, .columns = sq_columns,
     .column_name = sq_column_name, .column_text = sq_column_text, .column_int = sq_column_int,

@@ -9,10 +9,11 @@
 #include "base/alloc.h"
 #include "base/strbuf.h"
 #include "store/db.h"
+#include "store/schema.h"
 
 struct store {
     db *db;
-    char *path;
+    char *path; /* as messages show it: never a password */
 };
 
 static int db_fail(store *s, hia_error *err, const char *what)
@@ -46,7 +47,9 @@ static int prepare(store *s, const char *sql, db_stmt **st, hia_error *err)
 static int run_counted(store *s, db_stmt *st, long long *changes, hia_error *err)
 {
     int rc = db_step(st);
-    int fail = rc != 0 ? db_fail(s, err, "write failed") : 0;
+    int fail = rc < 0   ? db_fail(s, err, "write failed")
+               : rc > 0 ? hia_fail(err, HIA_EINTERNAL, "%s: a write returned rows", s->path)
+                        : 0;
     *changes = db_changes(st);
     db_finalize(st);
     return fail;
@@ -77,45 +80,71 @@ static int rollback(store *s)
     return -1;
 }
 
-/* The schema's version: recorded in a new store (create), else checked. */
-static int check_version(store *s, int create, hia_error *err)
+/* What the database is: a store of this hia's schema version (1); an empty one, where a
+   writer makes a store (0); else it is refused (-1) before anything is written to it. */
+static int identify(store *s, int writer, hia_error *err)
 {
     char *v;
-    int rc = store_meta(s, "schema_version", &v, err);
-    if ((rc && !create && db_no_such_table(s->db)) || (!rc && !v && !create))
-        return hia_fail(err, HIA_EUSER, "%s: no hia results store there (no schema: `hia run` "
-                        "makes it)", s->path);
-    if (rc)
-        return -1;
-    if (!v) {
-        db_stmt *st;
-        if (prepare(s, "INSERT INTO meta(key, value) VALUES('schema_version', ?)", &st, err))
+    if (store_meta(s, "schema_version", &v, err)) {
+        long long tables;
+        if (db_error_status(s->db) == HIA_EUSER) /* not a database */
+            return hia_fail(err, HIA_EUSER, "%s: not a results store: %s", s->path,
+                            db_errmsg(s->db));
+        if (!db_no_such_table(s->db))
             return -1;
-        db_bind_int(st, 1, STORE_SCHEMA_VERSION);
-        return run(s, st, err);
+        if (db_tables(s->db, &tables))
+            return db_fail(s, err, "cannot read");
+        if (tables > 0)
+            return hia_fail(err, HIA_EUSER, "%s: not a hia results store (its tables are "
+                            "another program's); left as it is", s->path);
+        if (!writer)
+            return hia_fail(err, HIA_EUSER, "%s: no hia results store there (no tables: "
+                            "`hia run` makes them)", s->path);
+        return 0;
     }
+    if (!v)
+        return hia_fail(err, HIA_EUSER, "%s: not a hia results store (its meta table has no "
+                        "schema_version); left as it is", s->path);
     int version = atoi(v);
     free(v);
     if (version != STORE_SCHEMA_VERSION)
         return hia_fail(err, HIA_EUSER, "%s: results store of schema version %d; this hia reads "
                         "version %d", s->path, version, STORE_SCHEMA_VERSION);
-    return 0;
+    return 1;
 }
 
-static int open_store(const char *path, int create, store **out, hia_error *err)
+/* The tables and the schema's version, in one transaction (another writer may be making the
+   same store at the same time: both run this, one after the other). */
+static int create_tables(store *s, hia_error *err)
+{
+    db_stmt *st;
+    if (begin(s, 1, err))
+        return -1;
+    if (exec(s, store_schema, err) ||
+        prepare(s, "INSERT INTO meta(key, value) VALUES('schema_version', ?) "
+                   "ON CONFLICT(key) DO NOTHING", &st, err))
+        return rollback(s);
+    db_bind_int(st, 1, STORE_SCHEMA_VERSION);
+    if (run(s, st, err))
+        return rollback(s);
+    return commit(s, err);
+}
+
+static int open_store(const char *path, int writer, store **out, hia_error *err)
 {
     *out = NULL;
     db *d;
-    if (db_open(path, create, &d, err))
+    if (db_open(path, writer, &d, err))
         return -1;
     store *s = xcalloc(1, sizeof(*s));
-    *s = (store){d, xstrdup(path)};
-    int rc = create ? begin(s, 1, err) || exec(s, db_schema(d), err) ||
-                          check_version(s, 1, err) || commit(s, err)
-                    : check_version(s, 0, err);
+    *s = (store){d, db_display(path)};
+    int kind = identify(s, writer, err);
+    int rc = kind < 0;
+    if (!rc && writer && db_make_writable(d))
+        rc = db_fail(s, err, "cannot set up the store");
+    if (!rc && kind == 0)
+        rc = create_tables(s, err);
     if (rc) {
-        if (create)
-            rollback(s);
         store_close(s);
         return -1;
     }
@@ -136,6 +165,11 @@ int store_open_existing(const char *path, store **out, hia_error *err)
 int store_is_uri(const char *path)
 {
     return db_is_uri(path);
+}
+
+char *store_display(const char *path)
+{
+    return db_display(path);
 }
 
 void store_close(store *s)
@@ -605,13 +639,13 @@ int store_workers(store *s, int (*each)(void *ctx, const store_worker *w), void 
                   hia_error *err)
 {
     db_stmt *st;
-    int rc = 0;
+    int rc = 0, failed = 0; /* failed: the read's own error, never the callback's */
     if (prepare(s, "SELECT w.worker, host, slurm_job, slurm_task, jobs, threads, "
                    "(SELECT count(*) FROM trials t WHERE t.worker = w.worker AND "
                    "t.status IN ('done', 'diverged')) FROM workers w "
                    "WHERE stopped IS NULL AND lease_until > @now ORDER BY started", &st, err))
         return db_no_such_table(s->db) ? 0 : -1;
-    while (!rc && next_row(s, st, &rc, err)) {
+    while (!rc && next_row(s, st, &failed, err)) {
         store_worker w = {db_column_text(st, 0), db_column_text(st, 1), db_column_text(st, 2),
                           db_column_text(st, 3), (int)db_column_int(st, 4),
                           (int)db_column_int(st, 5), (long)db_column_int(st, 6)};
@@ -619,7 +653,9 @@ int store_workers(store *s, int (*each)(void *ctx, const store_worker *w), void 
     }
     db_finalize(st);
     /* a store from before the workers table: no worker is known */
-    return rc && db_no_such_table(s->db) ? 0 : rc;
+    if (failed && db_no_such_table(s->db))
+        return 0;
+    return rc || failed ? -1 : 0;
 }
 
 int store_running(store *s, int (*each)(void *ctx, const store_claimed *c, const char *worker),
@@ -678,7 +714,7 @@ int store_count(store *s, const char *dataset, store_counts *c, hia_error *err)
     int rc = 0;
     if (!next_row(s, st, &rc, err)) {
         db_finalize(st);
-        return rc ? rc : db_fail(s, err, "count failed");
+        return rc ? rc : hia_fail(err, HIA_EINTERNAL, "%s: the count returned no row", s->path);
     }
     long *fields[] = {&c->total, &c->pending, &c->running, &c->done, &c->failed, &c->diverged};
     for (int i = 0; i < 6; i++)

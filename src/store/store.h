@@ -1,8 +1,9 @@
 /* store: the results store of one experiment (schema versioned), written once over the
-   database interface of store/db.h (SQLite: store/sqlite.c). It holds the experiment's
-   settings, the planned trials with their configurations, atomic claims with leases and
-   heartbeats timed by the database's clock, each finished trial written in one transaction
-   with its epoch log, and the reads behind status and export. */
+   database interface of store/db.h (SQLite: store/sqlite.c; PostgreSQL: store/postgres.c),
+   its tables defined once for both. It holds the experiment's settings, the planned trials
+   with their configurations, atomic claims with leases and heartbeats timed by the
+   database's clock, each finished trial written in one transaction with its epoch log, and
+   the reads behind status and export. */
 #ifndef HIA_STORE_H
 #define HIA_STORE_H
 
@@ -67,11 +68,17 @@ typedef struct store_counts {
     double trial_seconds;     /* mean wall time of a finished trial */
 } store_counts;
 
-/* path: an SQLite file, or a PostgreSQL database as a libpq URI (postgresql://...). */
+/* path: an SQLite file, or a PostgreSQL database as a libpq URI (postgresql://...). Whether
+   path names a database server rather than a file (what only looks like a server's address,
+   such as a keyword/value connection string, is refused by the opens). */
 int store_is_uri(const char *path);
-/* Opens the store, making it (its file, its tables) if it is not there yet. */
+/* path as a message may show it: never a password (see db_display); the caller frees it. */
+char *store_display(const char *path);
+/* Opens the store, making it (its file, its tables) if it is not there yet. A database that
+   holds something else is refused before anything is written to it. */
 int store_open(const char *path, store **out, hia_error *err);
-/* Opens a store that must be there already (readers: status, export, analyze, report). */
+/* Opens a store that must be there already, for reading only (status, export, analyze,
+   report): nothing is written, an SQLite file is opened read-only (read-only media work). */
 int store_open_existing(const char *path, store **out, hia_error *err);
 void store_close(store *s);
 

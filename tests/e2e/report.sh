@@ -1,6 +1,7 @@
 # hia report: a finished sweep with diverged trials, the same store mid-sweep and with a
-# failed trial, and an empty store; then the HTML in headless Chromium: no console errors,
-# every figure present and drawn, every .svg well-formed, a screenshot in the build folder.
+# failed trial, an empty store, and a store of hostile names and reasons (escaped everywhere);
+# then the HTML in headless Chromium: no console errors, every figure present and drawn,
+# every .svg well-formed, a screenshot in the build folder.
 . "$2"
 BUILD=$3
 cd "$WORK"
@@ -18,7 +19,7 @@ done
 [ "$(ls rep/marginal-*.svg | wc -l)" = 4 ] || fail "not four marginal plots: $(ls rep)"
 grep -q "Sweep complete: 14 trials" rep/report.md || fail "no completion line"
 grep -q "| 1 | conv_layers | 0.385 |" rep/report.md || fail "no published top five"
-grep -q "ICC(2,1) | [0-9.-]* | \[.*\] | [a-z]" rep/report.md || fail "no ICC(2,1) with its reading"
+grep -q 'ICC(2,1) | [0-9.-]* | \\\[.*\\\] | [a-z]' rep/report.md || fail "no ICC(2,1) with its reading"
 grep -q "| N-RReliefF | fANOVA | " rep/report.md || fail "no method agreement"
 grep -q "^| diverged\|| diverged |" rep/report.md || fail "the diverged trials are not listed"
 ! grep -q "src=\|href=\"http" rep/report.html || fail "report.html loads something from outside"
@@ -48,6 +49,88 @@ echo "$out" | grep -q "empty.sqlite: no finished trials yet (14 planned, 14 pend
     fail "empty-store message: $out"
 [ ! -e empty ] || fail "the refused report left a folder"
 
+# hostile names and reasons, as a store edited by hand could hold them: every hyperparameter,
+# the dataset and the experiment renamed, a trial failed with a hostile reason. The report
+# escapes them in HTML text and attributes, SVG and Markdown, and makes each figure's file
+# name safe and unique, within the folder it writes.
+cp s.sqlite hostile.sqlite
+python3 - <<'PY' || fail "editing the hostile copy"
+import sqlite3
+c = sqlite3.connect("hostile.sqlite")
+names = {
+    "conv_layers": '"><img src=x onerror=alert(9)>',
+    "filters": "</script><script>alert(1)</script>",
+    "kernel_size": "a/b",
+    "activation": "../x",
+    "batch_norm": "[x](javascript:alert(1))",
+    "dense_units": "two\nlines | *b* `c` $m$",
+    "dropout": b"odd \x01\x7f\xff\xfe bytes",
+    "optimizer": "..",
+    "learning_rate": "<svg onload=alert(2)>",
+    "batch_size": "&amp; 'q' _u_",
+    "epochs": "e" * 300,
+}
+for old, new in names.items():
+    c.execute("UPDATE params SET name = CAST(? AS TEXT) WHERE name = ?", (new, old))
+c.execute("UPDATE trials SET status = 'failed', reason = ? WHERE id = 3",
+          ('"><img src=x onerror=alert(3)>\n[y](javascript:alert(4)) </script> | pipe',))
+c.execute("UPDATE trials SET dataset = '<b>ds</b>&/..'")
+c.execute("UPDATE meta SET value = '../../evil<i>' WHERE key = 'setting:experiment'")
+c.commit()
+PY
+"$HIA" report hostile.sqlite -o hostile > /dev/null || fail "report of the hostile store exited $?"
+[ "$(ls hostile/marginal-*.svg | wc -l)" = 4 ] || fail "not four marginal plots: $(ls hostile)"
+python3 - hostile <<'PY' || fail "the hostile store's report is not escaped"
+import html.parser, os, re, sys, xml.etree.ElementTree as ET
+rep = sys.argv[1]
+def check(ok, what):
+    if not ok:
+        sys.exit("FAIL: " + what)
+page = open(os.path.join(rep, "report.html"), encoding="utf-8").read()
+ids = []
+class Tags(html.parser.HTMLParser):
+    def handle_starttag(self, tag, attrs):
+        check(tag not in ("img", "script", "iframe", "object", "embed", "a", "foreignobject"),
+              "report.html has a <%s> element" % tag)
+        for k, v in attrs:
+            check(not k.startswith("on"), "report.html has an attribute %s on <%s>" % (k, tag))
+            check("javascript:" not in (v or ""), "report.html has a javascript: value")
+            if k == "id":
+                ids.append(v)
+Tags().feed(page)
+check('&lt;img src=x onerror=alert(9)&gt;' in page, "the hostile name is not in report.html")
+check('&lt;img src=x onerror=alert(3)&gt;' in page, "the hostile reason is not in report.html")
+files = sorted(os.listdir(rep))
+for f in files:
+    check(re.fullmatch(r"[A-Za-z0-9_-]+\.(svg|html|md)", f), "an unsafe file name: %r" % f)
+for i in ids:
+    check(re.fullmatch(r"fig-[A-Za-z0-9_-]+", i), "an unsafe id: %r" % i)
+    check(i[4:] + ".svg" in files, "figure %s has no file" % i)
+check(len(set(i.lower() for i in ids)) == len(ids), "two figures share a name")
+for f in files:
+    if f.endswith(".svg"):
+        try:
+            ET.parse(os.path.join(rep, f))
+        except ET.ParseError as e:
+            check(False, "%s is not well-formed XML: %s" % (f, e))
+md = open(os.path.join(rep, "report.md"), encoding="utf-8").read()
+check(not re.search(r"(?<!\\)<", md), "report.md has raw HTML")
+for line in md.splitlines():
+    if re.search(r"(?<!\\)\[", line):
+        m = re.fullmatch(r"!\[(?:[^\[\]\\]|\\.)*\]\(([A-Za-z0-9_-]+\.svg)\)", line)
+        check(m, "report.md has a link that is not a figure's: %s" % line[:200])
+        check(m.group(1) in files, "report.md links a missing figure %s" % m.group(1))
+    check(not line.startswith("lines"), "a name's line break reached report.md")
+check("\\[x\\](javascript:alert(1))" in md, "the hostile name is not escaped in report.md")
+check("\\[y\\](javascript:alert(4))" in md, "the hostile reason is not escaped in report.md")
+PY
+# without -o: results/<experiment>, the name made one folder's, nothing written outside it
+mkdir box
+(cd box && "$HIA" report ../hostile.sqlite > ../box.log) || fail "report without -o exited $?"
+[ -z "$(find "$WORK" -name '*evil*' ! -path "$WORK/box/results/*")" ] ||
+    fail "the report wrote outside results/: $(find "$WORK" -name '*evil*')"
+[ -s "$(find box/results -name report.html)" ] || fail "no report in box/results: $(cat box.log)"
+
 # the browser: the detector must see a console error on a page that has one
 command -v chromium > /dev/null || fail "chromium is needed (scripts/setup installs it)"
 browse() { # browse URL: DOM to dom.html, console messages to console.log
@@ -58,6 +141,8 @@ browse() { # browse URL: DOM to dom.html, console messages to console.log
 printf '<html><body><script>console.error("probe")</script></body></html>' > probe.html
 browse "file://$WORK/probe.html"
 grep -q '"probe"' console.log || fail "console errors are not detected: $(cat chromium.log)"
+browse "file://$WORK/hostile/report.html"
+[ ! -s console.log ] || fail "console messages on the hostile store's report: $(cat console.log)"
 browse "file://$WORK/rep/report.html"
 [ ! -s console.log ] || fail "console messages: $(cat console.log)"
 for f in $figures marginal-$(ls rep | sed -n 's/^marginal-\(.*\)\.svg$/\1/p' | head -n 1); do

@@ -1,5 +1,6 @@
-# A store that fails in the middle of a read: the trial hia was starting is given back
-# (pending, no failure recorded), hia stops with an internal error that names the store, and
+# A store that fails in the middle of a read (its pages overwritten): the trial hia was
+# starting is given back (pending, no failure recorded), hia stops with status 3 (a damaged
+# file is a fault of the machine, as an I/O error is) and a message that names the store, and
 # the trial is not failed for good (a read cut short must never look like a bad configuration).
 . "$2"
 cd "$WORK"
@@ -30,9 +31,10 @@ set +e
 rc=$?
 set -e
 cat again.log err.txt
-[ "$rc" = 2 ] || fail "a store failing mid-read: exit status $rc, expected 2"
+[ "$rc" = 3 ] || fail "a store failing mid-read: exit status $rc, expected 3"
 grep -q "$store" err.txt || fail "the message does not name the store: $(cat err.txt)"
-grep -q "malformed" err.txt || fail "the message does not give SQLite's error: $(cat err.txt)"
+grep -q "malformed (the file is damaged" err.txt ||
+    fail "the message does not give SQLite's error and what it means: $(cat err.txt)"
 python3 - "$store" <<'PY' || fail "trial 2 was not given back"
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
