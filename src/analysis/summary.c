@@ -545,6 +545,26 @@ int summary_sensitivity(const table_set *s, const summary_options *o,
     return rc ? hia_wrap(err, "sensitivity") : 0;
 }
 
+void summary_sensitivity_verdict(const table *t, const sensitivity_summary *s, char *buf,
+                                 size_t size)
+{
+    if (s->robust) {
+        snprintf(buf, size, "robust: the same top three under all %d settings", s->n);
+        return;
+    }
+    size_t used = (size_t)snprintf(buf, size, "not robust: the top three hold under %.0f%% of "
+                                   "the %d settings; ranks that move:", 100 * s->top3_share, s->n);
+    int first = 1;
+    for (int r = 1; r <= t->n_cols; r++)
+        for (int c = 0; c < t->n_cols && used < size; c++) {
+            if (s->used[c] != r || !(s->low[c] <= 3 && s->high[c] > 3))
+                continue; /* only those in the top three under some settings, out under others */
+            used += (size_t)snprintf(buf + used, size - used, "%s %s %d-%d", first ? "" : ",",
+                                     t->cols[c].name, s->low[c], s->high[c]);
+            first = 0;
+        }
+}
+
 void sensitivity_summary_free(sensitivity_summary *s)
 {
     free(s->rank);

@@ -107,6 +107,10 @@ void stability_summary_free(stability_summary *s);
 int summary_sensitivity(const table_set *s, const summary_options *o,
                         const relief_summary *used, sensitivity_summary *out, hia_error *err);
 void sensitivity_summary_free(sensitivity_summary *s);
+/* "robust: ..." only when every setting keeps the top three, else "not robust: ..." naming
+   the hyperparameters that enter or leave it, with their rank ranges. */
+void summary_sensitivity_verdict(const table *t, const sensitivity_summary *s, char *buf,
+                                 size_t size);
 /* Spearman's rho and Kendall's tau-b of two importance vectors (NaN when undefined). */
 void summary_agreement(const double *a, const double *b, int d, double *rho, double *tau);
 

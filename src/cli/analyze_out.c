@@ -275,32 +275,12 @@ void analyze_out_stability(const analyze_view *v, const stability_summary *st)
     }
 }
 
-/* The verdict: robust, or which hyperparameters' ranks move into or out of the top three. */
-static void verdict(const table *t, const sensitivity_summary *s, char *buf, size_t size)
-{
-    if (s->robust) {
-        snprintf(buf, size, "robust: the same top three under all %d settings", s->n);
-        return;
-    }
-    size_t used = (size_t)snprintf(buf, size, "not robust: the top three hold under %.0f%% of "
-                                   "the %d settings; ranks that move:", 100 * s->top3_share, s->n);
-    int first = 1;
-    for (int r = 1; r <= t->n_cols; r++)
-        for (int c = 0; c < t->n_cols && used < size; c++) {
-            if (s->used[c] != r || !(s->low[c] <= 3 && s->high[c] > 3))
-                continue; /* only those in the top three under some settings, out under others */
-            used += (size_t)snprintf(buf + used, size - used, "%s %s %d-%d", first ? "" : ",",
-                                     t->cols[c].name, s->low[c], s->high[c]);
-            first = 0;
-        }
-}
-
 void analyze_out_sensitivity(const analyze_view *v, const sensitivity_summary *s)
 {
     const table *t = &v->set->tables[0];
     int d = t->n_cols;
     char said[1024];
-    verdict(t, s, said, sizeof(said));
+    summary_sensitivity_verdict(t, s, said, sizeof(said));
     if (v->json) {
         jsonw *j = v->json;
         jsonw_begin_object(j, "sensitivity");

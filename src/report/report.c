@@ -154,6 +154,15 @@ static void section_ranking(report_doc *doc, const report_data *d)
         doc_row(doc, 6, r, t->cols[c].name, w, n, ci, f);
     }
     doc_table_end(doc);
+    char verdict[1024];
+    summary_sensitivity_verdict(t, &d->sensitivity, verdict, sizeof(verdict));
+    doc_heading(doc, 3, "How much the ranking owes to N-RReliefF's settings");
+    doc_para(doc, "The ranking under %d N-RReliefF settings around the one used (k halved, as "
+             "used and doubled; equal weights or rank weights with sigma 2k/7; Manhattan or "
+             "Euclidean distance). Sensitivity: %s.", d->sensitivity.n, verdict);
+    figure_sensitivity(d, &s);
+    doc_figure(doc, "sensitivity", &s, "Each hyperparameter's rank over the sensitivity grid "
+               "(line: best to worst) and with the settings used (dot).");
 }
 
 static void section_published(report_doc *doc, const report_data *d)

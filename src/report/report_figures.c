@@ -61,6 +61,31 @@ void figure_importance(const report_data *d, strbuf *s)
     svg_end(s);
 }
 
+void figure_sensitivity(const report_data *d, strbuf *s)
+{
+    const table *t = &d->t;
+    const sensitivity_summary *sens = &d->sensitivity;
+    int n = t->n_cols, row = 24, top = 40, left = 150;
+    int h = top + n * row + 50;
+    svg_scale x = {0.5, n + 0.5, left, W - 30, 0};
+    svg_begin(s, W, h, "Sensitivity of the N-RReliefF ranking to its settings");
+    svg_rect(s, x.p0, top, svg_map(&x, 3.5) - x.p0, n * row, "#e8e8e8", 1);
+    svg_axis(s, &x, 1, top + n * row, top, top + n * row, "rank (shaded: the top three)");
+    svg_text(s, left, 22, "start", 12, 0, "line: best to worst rank over the grid; dot: the "
+             "rank with the settings used");
+    for (int r = 1; r <= n; r++)
+        for (int c = 0; c < n; c++) {
+            if (sens->used[c] != r)
+                continue;
+            double y = top + (r - 1) * row + row / 2.0;
+            svg_text(s, left - 8, y + 4, "end", 12, 0, t->cols[c].name);
+            svg_line(s, svg_map(&x, sens->low[c]) - 4, y, svg_map(&x, sens->high[c]) + 4, y,
+                     svg_colour(0), 3);
+            svg_circle(s, svg_map(&x, r), y, 5, svg_colour(1), 1);
+        }
+    svg_end(s);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;

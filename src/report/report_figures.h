@@ -10,6 +10,8 @@ void figure_importance(const report_data *d, strbuf *s);
 /* Box plots of each hyperparameter's importance across datasets (or, with one dataset,
    across the stability check's subsamples); *across names what the boxes range over. */
 void figure_spread(const report_data *d, strbuf *s, const char **across);
+/* Each hyperparameter's rank range over the sensitivity grid, with its rank as used. */
+void figure_sensitivity(const report_data *d, strbuf *s);
 /* N-RReliefF importance of each layer's filters and kernel size. */
 void figure_layers(const report_data *d, strbuf *s);
 /* fANOVA marginal of column c: mean ± 1 std across trees; bars for categorical columns. */

@@ -10,7 +10,7 @@ sed -i 's/learning_rate: {type: float, low: 1.0e-3, high: 1.0e-2, log: true}/lea
 "$HIA" run sweep.yaml --store s.sqlite -j 2 > run.log 2>&1 || fail "the sweep: $(tail -n 3 run.log)"
 out=$("$HIA" report s.sqlite -o rep) || fail "report exited $?"
 echo "$out" | grep -q "^report: rep/report.html" || fail "the path is not printed: $out"
-figures="importance spread layers interactions accuracy progress"
+figures="importance sensitivity spread layers interactions accuracy progress"
 for f in $figures; do
     [ -s "rep/$f.svg" ] || fail "no figure $f.svg"
     grep -q "](${f}.svg)" rep/report.md || fail "report.md does not link $f.svg"
@@ -21,6 +21,8 @@ grep -q "Sweep complete: 14 trials" rep/report.md || fail "no completion line"
 grep -q "| 1 | conv_layers | 0.385 |" rep/report.md || fail "no published top five"
 grep -q 'ICC(2,1) | [0-9.-]* | \\\[.*\\\] | [a-z]' rep/report.md || fail "no ICC(2,1) with its reading"
 grep -q "| N-RReliefF | fANOVA | " rep/report.md || fail "no method agreement"
+grep -q "Sensitivity: \(robust: the same top three under all 12 settings\|not robust: the top three hold under [0-9]*% of the 12 settings; ranks that move: [a-z_]* [0-9]*-[0-9]*\)" rep/report.md ||
+    fail "the report does not say whether the ranking is robust"
 grep -q "^| diverged\|| diverged |" rep/report.md || fail "the diverged trials are not listed"
 ! grep -q "src=\|href=\"http" rep/report.html || fail "report.html loads something from outside"
 
