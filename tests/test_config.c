@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "sweep/config.h"
+#include "sweep/config_load.h"
 
 static char dir[256];
 

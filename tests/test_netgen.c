@@ -8,7 +8,7 @@
 
 #include "check.h"
 #include "darknet_parse.h"
-#include "sweep/config.h"
+#include "experiment/config.h"
 #include "train/netgen.h"
 #include "space_fixture.h"
 

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "analysis/settings.h"
 #include "base/alloc.h"
 #include "base/num.h"
 #include "base/strbuf.h"
@@ -85,7 +84,7 @@ done:
     return rc;
 }
 
-static int record_settings(store *db, const config *c, hia_error *err)
+static int record_settings(store *db, const config *c, plan_record record, hia_error *err)
 {
     int n;
     config_setting *s = config_settings(c, &n);
@@ -95,14 +94,13 @@ static int record_settings(store *db, const config *c, hia_error *err)
     char numerics[16];
     snprintf(numerics, sizeof(numerics), "%d", TRAIN_NUMERICS);
     pairs[n] = (store_setting){"numerics", numerics};
-    int rc = store_check_settings(db, pairs, n + 1, err) ||
-             settings_record(db, &c->analysis, err);
+    int rc = store_check_settings(db, pairs, n + 1, err) || (record && record(db, c, err));
     free(pairs);
     free(s);
     return rc ? -1 : 0;
 }
 
-int plan_sweep(store *db, const config *c, hia_error *err)
+int plan_sweep(store *db, const config *c, plan_record record, hia_error *err)
 {
-    return record_settings(db, c, err) || plan_experiment(db, c, err) ? -1 : 0;
+    return record_settings(db, c, record, err) || plan_experiment(db, c, err) ? -1 : 0;
 }

@@ -6,8 +6,13 @@
 
 #include "base/error.h"
 #include "store/store.h"
-#include "sweep/config.h"
+#include "experiment/config.h"
 
-int plan_sweep(store *db, const config *c, hia_error *err);
+/* What a run records besides the settings that decide the sweep, once they are checked: the
+   experiment's analysis: block, which the stage that owns it (analysis/) writes. */
+typedef int (*plan_record)(store *db, const config *c, hia_error *err);
+
+/* Checks (or records) the settings, calls record when not NULL, then plans the trials. */
+int plan_sweep(store *db, const config *c, plan_record record, hia_error *err);
 
 #endif

@@ -311,14 +311,17 @@ static int fork_trial(runner *r, const store_claimed *c, const dataset_splits *d
                       hia_error *err)
 {
     int fds[2], gpu = pick_gpu(r);
+    /* out of processes, memory or descriptors: a fault of the machine, as for sbatch's fork */
     if (pipe(fds) != 0)
-        return hia_fail(err, HIA_EINTERNAL, "pipe: %s", strerror(errno));
+        return hia_fail(err, HIA_EENV, "cannot start trial %lld: pipe: %s", c->id,
+                        strerror(errno));
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
+        int e = errno;
         close(fds[0]);
         close(fds[1]);
-        return hia_fail(err, HIA_EINTERNAL, "fork: %s", strerror(errno));
+        return hia_fail(err, HIA_EENV, "cannot start trial %lld: fork: %s", c->id, strerror(e));
     }
     if (pid == 0) {
         close(fds[0]);
@@ -658,9 +661,10 @@ static int check_failed(runner *r, hia_error *err)
         return -1;
     if (!all.failed)
         return 0;
+    const char *again = r->o->again ? r->o->again : "hia run CONFIG";
     return hia_fail(err, HIA_EFAILED, "%ld of %ld trials failed for good (`hia export` gives "
-                    "each reason; `hia run %s --retry-failed` runs them again)", all.failed,
-                    all.total, r->cfg->path);
+                    "each reason; `%s%s` runs them again)", all.failed, all.total, again,
+                    strstr(again, " --retry-failed") ? "" : " --retry-failed");
 }
 
 static void install_signals(void)
@@ -741,7 +745,7 @@ static int runner_init(runner *r, const config *c, const runner_options *o, hia_
     r->data = xcalloc((size_t)c->n_datasets, sizeof(*r->data));
     r->loaded = xcalloc((size_t)c->n_datasets, sizeof(*r->loaded));
     if (io_make_dirs(r->models, err) || store_open(r->path, &r->db, err) ||
-        plan_sweep(r->db, c, err) ||
+        plan_sweep(r->db, c, o->record, err) ||
         store_reclaim_dead(r->db, r->host, pid_alive, err) || register_worker(r, err))
         return -1;
     long retried = 0;

@@ -6,9 +6,9 @@
 #ifndef HIA_NETGEN_H
 #define HIA_NETGEN_H
 
-#include "sweep/config.h"
+#include "experiment/config.h"
 #include "base/error.h"
-#include "sweep/space.h"
+#include "experiment/space.h"
 
 /* The hyperparameter names, NULL-terminated, in the study's order. */
 extern const char *const netgen_names[];
