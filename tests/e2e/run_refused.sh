@@ -20,6 +20,12 @@ refused() { # refused NAME FRAGMENT: `hia run NAME.yaml` exits 1 naming FRAGMENT
 }
 sed 's/^  epochs: .*/  epochs: -1/' e.yaml > epochs.yaml
 refused epochs "epochs.yaml:18:11: 'epochs' value -1: must be a whole number in 1..100000"
+sed 's/^trials: 1/trials: 1000000000000000000/' e.yaml > trials.yaml
+refused trials "trials.yaml:3:9: 'trials' must be at most 100000"
+sed 's/^threads: 2/threads: 1000000/' e.yaml > threads.yaml
+refused threads "threads.yaml:4:10: 'threads' must be at most 4096"
+sed "s/^experiment: e2e-run/experiment: ''/" e.yaml > noname.yaml
+refused noname "noname.yaml:1:13: 'experiment' must not be empty"
 sed 's/train: 640/train: 100000000/' e.yaml > big.yaml
 refused big "big.yaml:6:5: dataset 'fashion-mnist': train + validation = 100000160, but the training split has 60000 images"
 # a second dataset whose files are missing: refused before the first one's trials run
