@@ -4,12 +4,15 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "analysis/settings.h"
+#include "base/alloc.h"
 #include "base/strbuf.h"
 #include "cli/cmdline.h"
 #include "cli/options.h"
+#include "store/store.h"
 #include "sweep/config_load.h"
 #include "sweep/runner.h"
 #include "train/train.h"
@@ -32,17 +35,34 @@ static int record_analysis(store *db, const config *c, hia_error *err)
     return settings_record(db, &c->analysis, err);
 }
 
+/* The command that continues the sweep: this one, every word as given (words: argv before
+   parse_options reordered it), each quoted for the shell, the store's as a message may show
+   it (never a password: store_display). */
+static void continue_command(strbuf *sb, char *const *words, int n, const char *store_path)
+{
+    strbuf_addstr(sb, "hia run");
+    for (int i = 0; i < n; i++) {
+        const char *w = words[i];
+        strbuf_addch(sb, ' ');
+        if (!store_path || store_path < w || store_path > w + strlen(w)) {
+            cmdline_add_word(sb, w);
+            continue;
+        }
+        /* the store's word: the value itself, or --store=VALUE */
+        char *shown = store_display(store_path);
+        char *word = xstrfmt("%.*s%s", (int)(store_path - w), w, shown);
+        cmdline_add_word(sb, word);
+        free(word);
+        free(shown);
+    }
+}
+
 int cmd_run(int argc, char **argv, hia_error *err)
 {
     runner_options o = {.jobs = 0, .max_failures = 3, .lease_seconds = 60, .log = stdout,
                         .live = isatty(STDOUT_FILENO), .record = record_analysis};
-    /* The command that continues the sweep: this one, every word as given (parse_options
-       reorders argv). A store URI with a password never gets this far (the store refuses
-       it), so the words are only quoted. */
-    strbuf again = STRBUF_INIT;
-    strbuf_addstr(&again, "hia run");
-    cmdline_add_words(&again, argv, argc);
-    o.again = strbuf_str(&again);
+    char **words = xcalloc((size_t)argc + 1, sizeof(*words));
+    memcpy(words, argv, sizeof(*words) * (size_t)argc);
     option opts[] = {
         OPT_INT("-j", "N", &o.jobs, 1, RUNNER_MAX_JOBS,
                 "trials at once, each with 1/N of the thread budget (default: one\n"
@@ -68,9 +88,13 @@ int cmd_run(int argc, char **argv, hia_error *err)
     int n, rc = parse_options(argc, argv, opts, &help, &n, err);
     config c;
     if (rc || config_load(&c, argv[0], err)) {
-        strbuf_free(&again);
+        free(words);
         return rc > 0 ? 0 : -1;
     }
+    strbuf again = STRBUF_INIT;
+    continue_command(&again, words, argc, o.store_path);
+    free(words);
+    o.again = strbuf_str(&again);
     if (!o.models_dir)
         o.models_dir = c.models;
     rc = runner_run(&c, &o, err);

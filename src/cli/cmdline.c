@@ -24,11 +24,3 @@ void cmdline_add_word(strbuf *sb, const char *s)
     else
         cmdline_add_quoted(sb, s);
 }
-
-void cmdline_add_words(strbuf *sb, char *const *words, int n)
-{
-    for (int i = 0; i < n; i++) {
-        strbuf_addch(sb, ' ');
-        cmdline_add_word(sb, words[i]);
-    }
-}

@@ -11,7 +11,5 @@ void cmdline_add_quoted(strbuf *sb, const char *s);
 /* Appends s as one shell word: as it is when it is made of letters, digits and -_./:=@%+,
    only (and not empty), else quoted. */
 void cmdline_add_word(strbuf *sb, const char *s);
-/* Appends " word" for each of the n words. */
-void cmdline_add_words(strbuf *sb, char *const *words, int n);
 
 #endif

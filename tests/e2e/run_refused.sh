@@ -44,16 +44,17 @@ refused small "the space has fewer than 2 distinct configurations"
 rm -rf results models
 
 # With too few file descriptors the trial's pipe cannot be made: exit 3, the trial pending, and
-# the hint repeats -j, --threads, --models (a path with a space and a quote) and --lease. The
+# the hint repeats -j, --threads, --models (a path with a space and a quote), --lease and
+# --store (as a message may show it: never a password, which a store URI cannot hold). The
 # limit that leaves room for everything before the pipe but not for it is searched, from below
 # (a lower one fails earlier, a higher one trains the trial).
 models="$WORK/my models'"
-hint="run \`hia run e.yaml -j 1 --threads 1 --models '$WORK/my models'\\''' --lease=30\` once it is fixed"
+hint="run \`hia run e.yaml -j 1 --threads 1 --models '$WORK/my models'\\''' --lease=30 --store=s.sqlite\` once it is fixed"
 met=0
 for n in 5 6 7 8 9 10 11 12; do
     set +e
     sh -c 'ulimit -n $0 && exec "$@"' $n "$HIA" run e.yaml -j 1 --threads 1 --models "$models" \
-        --lease=30 > fd.log 2>&1
+        --lease=30 --store=s.sqlite > fd.log 2>&1
     rc=$?
     set -e
     [ "$rc" != 0 ] || break
@@ -64,8 +65,8 @@ for n in 5 6 7 8 9 10 11 12; do
         # read back by the shell, the hint gives the same words
         cmd=$(sed -n 's/.*run `hia run \(.*\)` once it is fixed.*/\1/p' fd.log)
         eval "set -- $cmd"
-        [ "$#" = 8 ] && [ "$7" = "$models" ] || fail "the hint's words: $cmd"
-        [ "$("$HIA" status e.yaml --json | json_get pending)" = 1 ] || fail "the trial is not pending"
+        [ "$#" = 9 ] && [ "$7" = "$models" ] || fail "the hint's words: $cmd"
+        [ "$("$HIA" status s.sqlite --json | json_get pending)" = 1 ] || fail "the trial is not pending"
     fi
 done
 [ $met = 1 ] || fail "no file descriptor limit met the trial's pipe"
