@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "sweep/space.h"
+#include "experiment/space.h"
 
 static inline void fixture_add(space *s, const char *name, space_type type, double low,
                                double high, int log, const char *choices, int per_layer)

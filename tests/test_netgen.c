@@ -8,7 +8,7 @@
 
 #include "check.h"
 #include "darknet_parse.h"
-#include "sweep/config.h"
+#include "experiment/config.h"
 #include "train/netgen.h"
 #include "space_fixture.h"
 
@@ -139,7 +139,37 @@ static void test_refusals(void)
     CHECK(configure(&wide, &c, even, &p, &err) == -1);
     CHECK_MSG(err.msg, "kernel_size=4", "odd");
     space_config_free(&c);
+    const char *refused[][2] = {
+        {"activation=swish", "activation=swish: must be one of relu, leaky, elu"},
+        {"dropout=1", "dropout=1: must be a number in [0, 1)"},
+        {"optimizer=adamw", "optimizer=adamw: must be one of sgd, momentum, adam"}};
+    for (int i = 0; i < 3; i++) { /* each refused alone, with the one table's rule */
+        const char *sets[] = {"activation=relu", "batch_norm=true", "dropout=0", "optimizer=sgd",
+                              refused[i][0], NULL};
+        space odd = {0};
+        for (int k = 0; k < wide.n; k++) {
+            const space_param *w = &wide.params[k];
+            char choices[128] = "";
+            for (int j = 0; j < w->n_choices; j++)
+                snprintf(choices + strlen(choices), sizeof(choices) - strlen(choices), "%s%s",
+                         j ? "," : "", strcmp(w->name, "kernel_size") ? w->choices[j] : "3");
+            fixture_add(&odd, w->name, w->type, w->low, w->high, 0,
+                        w->type == SPACE_CATEGORICAL ? choices : NULL, w->per_layer);
+        }
+        CHECK(configure(&odd, &c, sets, &p, &err) == -1);
+        CHECK_MSG(err.msg, refused[i][1]);
+        space_config_free(&c);
+        space_free(&odd);
+    }
     space_free(&wide);
+    /* every hyperparameter has its limits, which take what the paper's space draws */
+    for (const char *const *n = netgen_names; *n; n++)
+        CHECK(netgen_limit_find(*n) != NULL);
+    CHECK(netgen_limit_find("momentum") == NULL);
+    CHECK(netgen_check_number(netgen_limit_find("kernel_size"), 7) == 0);
+    CHECK(netgen_check_text(netgen_limit_find("batch_norm"), "false") == 0);
+    CHECK(netgen_check_text(netgen_limit_find("learning_rate"), "1e-4") == 0);
+    CHECK(netgen_check_text(netgen_limit_find("learning_rate"), "0") == -1);
 
     const char *huge[] = {"conv_layers=1", "filters=128", "dense_units=512", NULL};
     config_network arch = {.pool_every = 9};

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "sweep/config.h"
+#include "sweep/config_load.h"
 #include "darknet_parse.h"
 #include "train/netgen.h"
 #include "sweep/sampler.h"

@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #include "analysis/summary.h"
-#include "sweep/config.h"
+#include "experiment/config.h"
 #include "base/error.h"
 #include "store/store.h"
 

@@ -10,6 +10,9 @@
    ended with trials failed for good. */
 enum { HIA_OK = 0, HIA_EUSER = 1, HIA_EINTERNAL = 2, HIA_EENV = 3, HIA_EFAILED = 4 };
 
+/* A message longer than msg keeps its start and its end around " … " (hia_fail, hia_wrap):
+   what a message names first (a file, a trial) and what it says last (the cause, what to
+   type) both survive. */
 typedef struct hia_error {
     int status;
     char msg[2048];

@@ -9,36 +9,122 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/io.h"
 #include "base/num.h"
+#include "base/strbuf.h"
+
+/* The file's bytes (at most YAMLDOC_MAX_BYTES; more is refused before it is parsed) in a
+   buffer the caller frees. */
+static unsigned char *read_limited(const char *path, size_t *len, hia_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        hia_fail(err, HIA_EUSER, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    unsigned char *buf = xmalloc(YAMLDOC_MAX_BYTES + 1);
+    *len = fread(buf, 1, YAMLDOC_MAX_BYTES + 1, f);
+    int bad = ferror(f), e = errno;
+    fclose(f);
+    if (bad)
+        hia_fail(err, io_status(e, HIA_EUSER), "%s: cannot read: %s", path, strerror(e));
+    else if (*len > YAMLDOC_MAX_BYTES)
+        hia_fail(err, HIA_EUSER, "%s: larger than %d bytes (1 MiB), the most hia reads of a "
+                 "YAML file", path, YAMLDOC_MAX_BYTES);
+    else
+        return buf;
+    free(buf);
+    return NULL;
+}
+
+static int parse_error(const char *path, const yaml_parser_t *p, hia_error *err)
+{
+    return hia_fail(err, p->error == YAML_MEMORY_ERROR ? HIA_EINTERNAL : HIA_EUSER,
+                    "%s:%zu:%zu: invalid YAML: %s", path, p->problem_mark.line + 1,
+                    p->problem_mark.column + 1, p->problem ? p->problem : "parse error");
+}
+
+/* Reads the events of text before any tree is built: refuses nesting deeper than
+   YAMLDOC_MAX_DEPTH as soon as it is met (libyaml's scanner and the tree would spend time and
+   memory on each level), a second document (one file holds one), and a NUL byte in a value or
+   key (hia reads them as C strings: the text after it would be lost). *empty: no document. */
+static int check_events(const char *path, const unsigned char *text, size_t len, int *empty,
+                        hia_error *err)
+{
+    yaml_parser_t p;
+    yaml_event_t ev;
+    int depth = 0, documents = 0, rc = 0, done = 0;
+    if (!yaml_parser_initialize(&p))
+        return hia_fail(err, HIA_EINTERNAL, "%s: cannot initialise the YAML parser", path);
+    yaml_parser_set_input_string(&p, text, len);
+    while (!rc && !done) {
+        if (!yaml_parser_parse(&p, &ev)) {
+            rc = parse_error(path, &p, err);
+            break;
+        }
+        size_t line = ev.start_mark.line + 1, col = ev.start_mark.column + 1;
+        switch (ev.type) {
+        case YAML_DOCUMENT_START_EVENT:
+            if (++documents > 1)
+                rc = hia_fail(err, HIA_EUSER, "%s:%zu:%zu: a second YAML document: the file must "
+                              "hold one", path, line, col);
+            break;
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT:
+            if (++depth > YAMLDOC_MAX_DEPTH)
+                rc = hia_fail(err, HIA_EUSER, "%s:%zu:%zu: nested deeper than %d lists and "
+                              "mappings", path, line, col, YAMLDOC_MAX_DEPTH);
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            depth--;
+            break;
+        case YAML_SCALAR_EVENT:
+            if (strlen((const char *)ev.data.scalar.value) != ev.data.scalar.length)
+                rc = hia_fail(err, HIA_EUSER, "%s:%zu:%zu: a NUL byte in '%.40s…'", path, line, col,
+                              (const char *)ev.data.scalar.value);
+            break;
+        case YAML_STREAM_END_EVENT:
+            done = 1;
+            break;
+        default:
+            break;
+        }
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&p);
+    *empty = documents == 0;
+    return rc;
+}
 
 int yamldoc_load(yamldoc *d, const char *path, hia_error *err)
 {
     memset(d, 0, sizeof(*d));
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return hia_fail(err, HIA_EUSER, "%s: cannot open: %s", path, strerror(errno));
+    size_t len;
+    int empty = 0;
+    unsigned char *text = read_limited(path, &len, err);
+    if (!text)
+        return -1;
+    if (check_events(path, text, len, &empty, err) ||
+        (empty && hia_fail(err, HIA_EUSER, "%s: the file is empty", path))) {
+        free(text);
+        return -1;
+    }
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) {
-        fclose(f);
+        free(text);
         return hia_fail(err, HIA_EINTERNAL, "%s: cannot initialise the YAML parser", path);
     }
-    yaml_parser_set_input_file(&parser, f);
+    yaml_parser_set_input_string(&parser, text, len);
     int ok = yaml_parser_load(&parser, &d->doc);
-    if (!ok) {
-        hia_fail(err, HIA_EUSER, "%s:%zu:%zu: invalid YAML: %s", path,
-                 parser.problem_mark.line + 1, parser.problem_mark.column + 1,
-                 parser.problem ? parser.problem : "parse error");
-    }
+    if (!ok)
+        parse_error(path, &parser, err);
     yaml_parser_delete(&parser);
-    fclose(f);
+    free(text);
     if (!ok)
         return -1;
     d->loaded = 1;
     d->path = xstrdup(path);
-    if (!yaml_document_get_root_node(&d->doc)) {
-        yamldoc_free(d);
-        return hia_fail(err, HIA_EUSER, "%s: the file is empty", path);
-    }
     return 0;
 }
 
@@ -57,13 +143,15 @@ yaml_node_t *yamldoc_root(yamldoc *d)
 
 int yamldoc_fail(const yamldoc *d, const yaml_node_t *n, hia_error *err, const char *fmt, ...)
 {
-    char msg[1536];
+    strbuf msg = STRBUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    strbuf_vaddf(&msg, fmt, ap);
     va_end(ap);
-    return hia_fail(err, HIA_EUSER, "%s:%zu:%zu: %s", d->path, n->start_mark.line + 1,
-                    n->start_mark.column + 1, msg);
+    hia_fail(err, HIA_EUSER, "%s:%zu:%zu: %s", d->path, n->start_mark.line + 1,
+             n->start_mark.column + 1, strbuf_str(&msg));
+    strbuf_free(&msg);
+    return -1;
 }
 
 static const char *type_name(yaml_node_type_t t)

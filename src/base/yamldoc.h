@@ -1,11 +1,16 @@
 /* yamldoc: a YAML file loaded into a libyaml document, with typed, strict accessors whose
-   errors name file:line:column and the key. Used by config and dataset descriptors. */
+   errors name file:line:column and the key. Used by config and dataset descriptors. A file is
+   refused before its tree is built when it is larger than YAMLDOC_MAX_BYTES, nests lists and
+   mappings deeper than YAMLDOC_MAX_DEPTH, holds a second document, or a NUL byte in a value. */
 #ifndef HIA_YAMLDOC_H
 #define HIA_YAMLDOC_H
 
 #include <yaml.h>
 
 #include "base/error.h"
+
+#define YAMLDOC_MAX_BYTES (1024 * 1024)
+#define YAMLDOC_MAX_DEPTH 32
 
 typedef struct yamldoc {
     char *path;

@@ -16,6 +16,7 @@
 #include "data/dataset.h"
 #include "data/dataset_dump.h"
 #include "data/formats/format.h"
+#include "sweep/config_load.h"
 
 static const command_help help = {
     "hia datasets list [--json]\n"

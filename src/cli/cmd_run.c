@@ -4,12 +4,18 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "analysis/settings.h"
+#include "base/alloc.h"
 #include "base/strbuf.h"
+#include "cli/cmdline.h"
 #include "cli/options.h"
-#include "sweep/config.h"
+#include "store/store.h"
+#include "sweep/config_load.h"
 #include "sweep/runner.h"
+#include "train/train.h"
 
 static const command_help help = {
     "hia run CONFIG [-j N] [--threads T] [--store PATH] [--models DIR] [--lease SECONDS]\n"
@@ -23,15 +29,45 @@ static const command_help help = {
     "stopped by SIGINT/SIGTERM; 1 and 2 user and internal errors.\n",
     "CONFIG", 1, 1};
 
+/* The experiment's analysis: block, recorded in the store by the stage that reads it back. */
+static int record_analysis(store *db, const config *c, hia_error *err)
+{
+    return settings_record(db, &c->analysis, err);
+}
+
+/* The command that continues the sweep: this one, every word as given (words: argv before
+   parse_options reordered it), each quoted for the shell, the store's as a message may show
+   it (never a password: store_display). */
+static void continue_command(strbuf *sb, char *const *words, int n, const char *store_path)
+{
+    strbuf_addstr(sb, "hia run");
+    for (int i = 0; i < n; i++) {
+        const char *w = words[i];
+        strbuf_addch(sb, ' ');
+        if (!store_path || store_path < w || store_path > w + strlen(w)) {
+            cmdline_add_word(sb, w);
+            continue;
+        }
+        /* the store's word: the value itself, or --store=VALUE */
+        char *shown = store_display(store_path);
+        char *word = xstrfmt("%.*s%s", (int)(store_path - w), w, shown);
+        cmdline_add_word(sb, word);
+        free(word);
+        free(shown);
+    }
+}
+
 int cmd_run(int argc, char **argv, hia_error *err)
 {
     runner_options o = {.jobs = 0, .max_failures = 3, .lease_seconds = 60, .log = stdout,
-                        .live = isatty(STDOUT_FILENO)};
+                        .live = isatty(STDOUT_FILENO), .record = record_analysis};
+    char **words = xcalloc((size_t)argc + 1, sizeof(*words));
+    memcpy(words, argv, sizeof(*words) * (size_t)argc);
     option opts[] = {
         OPT_INT("-j", "N", &o.jobs, 1, RUNNER_MAX_JOBS,
                 "trials at once, each with 1/N of the thread budget (default: one\n"
                 "trial per thread, as many as memory holds: printed at start)"),
-        OPT_INT("--threads", "T", &o.threads, 1, 4096,
+        OPT_INT("--threads", "T", &o.threads, 1, TRAIN_MAX_THREADS,
                 "the thread budget (default: the experiment's threads:, else\n"
                 "every core this process may use), such as a Slurm task's CPUs"),
         OPT_STRING("--store", "PATH", &o.store_path,
@@ -50,21 +86,19 @@ int cmd_run(int argc, char **argv, hia_error *err)
         OPT_END(),
     };
     int n, rc = parse_options(argc, argv, opts, &help, &n, err);
-    if (rc)
-        return rc < 0 ? -1 : 0;
     config c;
-    if (config_load(&c, argv[0], err))
-        return -1;
+    if (rc || config_load(&c, argv[0], err)) {
+        free(words);
+        return rc > 0 ? 0 : -1;
+    }
+    strbuf again = STRBUF_INIT;
+    continue_command(&again, words, argc, o.store_path);
+    free(words);
+    o.again = strbuf_str(&again);
     if (!o.models_dir)
         o.models_dir = c.models;
     rc = runner_run(&c, &o, err);
     char *path = runner_store_path(&c, o.store_path);
-    strbuf again = STRBUF_INIT; /* the command that continues the sweep */
-    strbuf_addf(&again, "hia run %s", argv[0]);
-    if (o.jobs)
-        strbuf_addf(&again, " -j %d", o.jobs);
-    if (o.store_path)
-        strbuf_addf(&again, " --store %s", o.store_path);
     if (rc > 0)
         hia_fail(err, 128 + rc, "stopped by %s; run `%s` again to continue",
                  rc == SIGINT ? "SIGINT" : "SIGTERM", again.buf);

@@ -14,9 +14,11 @@
 #include "base/alloc.h"
 #include "base/io.h"
 #include "base/strbuf.h"
+#include "cli/cmdline.h"
 #include "cli/options.h"
 #include "store/store.h"
-#include "sweep/config.h"
+#include "sweep/config_load.h"
+#include "train/train.h"
 
 /* Seconds before the time limit at which Slurm asks the workers to stop (SIGTERM): enough for
    the running epoch's checkpoint to be on disk and the trials given back. */
@@ -40,19 +42,6 @@ typedef struct slurm_options {
     const char *store, *time, *partition, *models;
     int array, cpus, submit;
 } slurm_options;
-
-/* s as one shell word: single-quoted, each ' written as '\'' */
-static void add_quoted(strbuf *sb, const char *s)
-{
-    strbuf_addch(sb, '\'');
-    for (; *s; s++) {
-        if (*s == '\'')
-            strbuf_addstr(sb, "'\\''");
-        else
-            strbuf_addch(sb, *s);
-    }
-    strbuf_addch(sb, '\'');
-}
 
 /* path made absolute against the current folder (it need not exist yet); the caller frees */
 static char *absolute(const char *path, const char *cwd)
@@ -87,16 +76,16 @@ static void script(strbuf *sb, const slurm_options *o, const config *c, const ch
     strbuf_addstr(sb, "#SBATCH --requeue\n");
     strbuf_addstr(sb, "# the worker is the batch shell itself (exec), so Slurm's SIGTERM reaches "
                       "it\nexec ");
-    add_quoted(sb, hia);
+    cmdline_add_quoted(sb, hia);
     strbuf_addstr(sb, " run ");
-    add_quoted(sb, cfg);
+    cmdline_add_quoted(sb, cfg);
     strbuf_addstr(sb, " --store ");
-    add_quoted(sb, o->store);
+    cmdline_add_quoted(sb, o->store);
     strbuf_addf(sb, " -j %d --threads %d", o->cpus, o->cpus);
     if (o->models) {
         char *m = absolute(o->models, cwd);
         strbuf_addstr(sb, " --models ");
-        add_quoted(sb, m);
+        cmdline_add_quoted(sb, m);
         free(m);
     }
     strbuf_addch(sb, '\n');
@@ -112,7 +101,7 @@ static int sbatch(const char *path, char *id, size_t idsz, hia_error *err)
     if (pid < 0) {
         close(fd[0]);
         close(fd[1]);
-        return hia_fail(err, HIA_EENV, "fork: %s", strerror(errno));
+        return hia_fail(err, HIA_EENV, "cannot start sbatch: fork: %s", strerror(errno));
     }
     if (pid == 0) {
         dup2(fd[1], STDOUT_FILENO);
@@ -183,7 +172,7 @@ int cmd_slurm(int argc, char **argv, hia_error *err)
     option opts[] = {
         OPT_STRING("--store", "URI", &o.store, "the shared PostgreSQL store (required)"),
         OPT_INT("--array", "N", &o.array, 1, 100000, "how many workers (required)"),
-        OPT_INT("--cpus-per-task", "C", &o.cpus, 1, 4096,
+        OPT_INT("--cpus-per-task", "C", &o.cpus, 1, TRAIN_MAX_THREADS,
                 "each worker's CPUs: C trials at once, one thread each (default 1)"),
         OPT_STRING("--time", "T", &o.time, "each worker's time limit, as sbatch takes it"),
         OPT_STRING("--partition", "P", &o.partition, "the Slurm partition"),

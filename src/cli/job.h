@@ -6,8 +6,8 @@
 #include <stdint.h>
 
 #include "cli/options.h"
-#include "sweep/config.h"
-#include "sweep/space.h"
+#include "sweep/config_load.h"
+#include "experiment/space.h"
 #include "train/netgen.h"
 
 typedef struct job_args {

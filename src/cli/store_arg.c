@@ -5,7 +5,7 @@
 
 #include "base/alloc.h"
 #include "base/strbuf.h"
-#include "sweep/config.h"
+#include "sweep/config_load.h"
 #include "sweep/runner.h"
 
 int store_arg_open(const char *path, store **s, char **where, hia_error *err)

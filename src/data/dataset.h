@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "sweep/config.h"
+#include "experiment/config.h"
 #include "data/descriptor.h"
 #include "base/error.h"
 

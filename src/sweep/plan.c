@@ -5,8 +5,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "analysis/settings.h"
 #include "base/alloc.h"
 #include "base/num.h"
 #include "base/strbuf.h"
@@ -55,37 +55,61 @@ static void describe_config(const space *s, const space_config *c, plan_texts *t
     }
 }
 
-static int plan_experiment(store *db, const config *c, hia_error *err)
+int plan_draw(const config *c, plan *p, hia_error *err)
 {
-    long n = c->trials;
-    space_config *configs = xcalloc((size_t)n, sizeof(*configs));
-    store_trial_plan *plans = xcalloc((size_t)n * (size_t)c->n_datasets, sizeof(*plans));
-    plan_texts *texts = xcalloc((size_t)n, sizeof(*texts));
-    int rc = -1;
-    if (sampler_plan(&c->space, c->sampler, c->seed, n, configs, err))
-        goto done;
-    for (long k = 0; k < n; k++) {
-        describe_config(&c->space, &configs[k], &texts[k]);
+    p->n = c->trials;
+    p->configs = xcalloc((size_t)p->n, sizeof(*p->configs));
+    if (sampler_plan(&c->space, c->sampler, c->seed, p->n, p->configs, err)) {
+        free(p->configs);
+        memset(p, 0, sizeof(*p));
+        return -1;
+    }
+    return 0;
+}
+
+void plan_free(plan *p)
+{
+    for (long k = 0; k < p->n; k++)
+        space_config_free(&p->configs[k]);
+    free(p->configs);
+    memset(p, 0, sizeof(*p));
+}
+
+/* Inserts configurations [from, to) on every dataset, in one transaction. */
+static int plan_chunk(store *db, const config *c, const plan *p, long from, long to,
+                      plan_texts *texts, store_trial_plan *plans, hia_error *err)
+{
+    int nd = c->n_datasets;
+    for (long k = from; k < to; k++) {
+        plan_texts *t = &texts[k - from];
+        describe_config(&c->space, &p->configs[k], t);
         /* configuration-major: trials are claimed in id order, so a partial sweep covers
            every dataset alike */
-        for (int d = 0; d < c->n_datasets; d++)
-            plans[k * c->n_datasets + d] = (store_trial_plan){
-                c->datasets[d].name, k, space_config_hash(&c->space, &configs[k]), c->seed,
-                strbuf_str(&texts[k].config), texts[k].params, texts[k].n};
+        for (int d = 0; d < nd; d++)
+            plans[(k - from) * nd + d] = (store_trial_plan){
+                c->datasets[d].name, k, space_config_hash(&c->space, &p->configs[k]), c->seed,
+                strbuf_str(&t->config), t->params, t->n};
     }
-    rc = store_plan(db, plans, (int)(n * c->n_datasets), err);
-    for (long k = 0; k < n; k++)
-        space_config_free(&configs[k]);
-done:
-    for (long k = 0; k < n; k++)
+    return store_plan(db, plans, (int)((to - from) * nd), err);
+}
+
+static int plan_experiment(store *db, const config *c, const plan *p, hia_error *err)
+{
+    plan_texts *texts = xcalloc(PLAN_CHUNK, sizeof(*texts));
+    store_trial_plan *plans = xcalloc((size_t)PLAN_CHUNK * (size_t)c->n_datasets,
+                                      sizeof(*plans));
+    int rc = 0;
+    for (long from = 0; !rc && from < p->n; from += PLAN_CHUNK)
+        rc = plan_chunk(db, c, p, from, from + PLAN_CHUNK < p->n ? from + PLAN_CHUNK : p->n,
+                        texts, plans, err);
+    for (int k = 0; k < PLAN_CHUNK; k++)
         strbuf_free(&texts[k].config);
-    free(configs);
-    free(plans);
     free(texts);
+    free(plans);
     return rc;
 }
 
-static int record_settings(store *db, const config *c, hia_error *err)
+static int record_settings(store *db, const config *c, plan_record record, hia_error *err)
 {
     int n;
     config_setting *s = config_settings(c, &n);
@@ -95,14 +119,13 @@ static int record_settings(store *db, const config *c, hia_error *err)
     char numerics[16];
     snprintf(numerics, sizeof(numerics), "%d", TRAIN_NUMERICS);
     pairs[n] = (store_setting){"numerics", numerics};
-    int rc = store_check_settings(db, pairs, n + 1, err) ||
-             settings_record(db, &c->analysis, err);
+    int rc = store_check_settings(db, pairs, n + 1, err) || (record && record(db, c, err));
     free(pairs);
     free(s);
     return rc ? -1 : 0;
 }
 
-int plan_sweep(store *db, const config *c, hia_error *err)
+int plan_sweep(store *db, const config *c, const plan *p, plan_record record, hia_error *err)
 {
-    return record_settings(db, c, err) || plan_experiment(db, c, err) ? -1 : 0;
+    return record_settings(db, c, record, err) || plan_experiment(db, c, p, err) ? -1 : 0;
 }

@@ -20,6 +20,7 @@
 #include "base/io.h"
 #include "base/rng.h"
 #include "base/strbuf.h"
+#include "data/datafiles.h"
 #include "data/dataset.h"
 #include "store/store.h"
 #include "sweep/checkpoint.h"
@@ -311,14 +312,17 @@ static int fork_trial(runner *r, const store_claimed *c, const dataset_splits *d
                       hia_error *err)
 {
     int fds[2], gpu = pick_gpu(r);
+    /* out of processes, memory or descriptors: a fault of the machine, as for sbatch's fork */
     if (pipe(fds) != 0)
-        return hia_fail(err, HIA_EINTERNAL, "pipe: %s", strerror(errno));
+        return hia_fail(err, HIA_EENV, "cannot start trial %lld: pipe: %s", c->id,
+                        strerror(errno));
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
+        int e = errno;
         close(fds[0]);
         close(fds[1]);
-        return hia_fail(err, HIA_EINTERNAL, "fork: %s", strerror(errno));
+        return hia_fail(err, HIA_EENV, "cannot start trial %lld: fork: %s", c->id, strerror(e));
     }
     if (pid == 0) {
         close(fds[0]);
@@ -658,9 +662,10 @@ static int check_failed(runner *r, hia_error *err)
         return -1;
     if (!all.failed)
         return 0;
+    const char *again = r->o->again ? r->o->again : "hia run CONFIG";
     return hia_fail(err, HIA_EFAILED, "%ld of %ld trials failed for good (`hia export` gives "
-                    "each reason; `hia run %s --retry-failed` runs them again)", all.failed,
-                    all.total, r->cfg->path);
+                    "each reason; `%s%s` runs them again)", all.failed, all.total, again,
+                    strstr(again, " --retry-failed") ? "" : " --retry-failed");
 }
 
 static void install_signals(void)
@@ -700,7 +705,36 @@ static void runner_free(runner *r)
     store_close(r->db);
 }
 
-static int runner_init(runner *r, const config *c, const runner_options *o, hia_error *err)
+/* Everything a start can refuse, before any folder or store is made or touched: every
+   dataset's files there, every dataset loaded and split (its counts within its splits: the
+   sweep keeps them all anyway), and the configurations drawn. */
+static int check_start(runner *r, const config *c, plan *drawn, hia_error *err)
+{
+    r->data = xcalloc((size_t)c->n_datasets, sizeof(*r->data));
+    r->loaded = xcalloc((size_t)c->n_datasets, sizeof(*r->loaded));
+    for (int d = 0; d < c->n_datasets; d++) {
+        const config_dataset *cd = &c->datasets[d];
+        dataset_desc desc;
+        if (dataset_desc_load(cd->name, &desc, err))
+            return -1;
+        int present = datafiles_present(&desc);
+        if (!present)
+            hia_fail(err, HIA_EUSER, "%s: dataset '%s': its files are not all in %s (`hia "
+                     "datasets check %s` lists them; %s)", cd->where, cd->name, desc.dir,
+                     cd->name, desc.n_fetch ? "`hia datasets fetch` gets them"
+                     : desc.install ? desc.install : "its descriptor says where they come from");
+        dataset_desc_free(&desc);
+        if (!present)
+            return -1;
+    }
+    for (int d = 0; d < c->n_datasets; d++)
+        if (!trial_data(r, c->datasets[d].name, err))
+            return -1;
+    return plan_draw(c, drawn, err);
+}
+
+static int runner_init(runner *r, const config *c, const runner_options *o, plan *drawn,
+                       hia_error *err)
 {
     memset(r, 0, sizeof(*r));
     r->cfg = c;
@@ -709,6 +743,8 @@ static int runner_init(runner *r, const config *c, const runner_options *o, hia_
         return hia_fail(err, HIA_EUSER, "-j %d: expected 1..%d", o->jobs, RUNNER_MAX_JOBS);
     if ((r->gpus = gpu_devices(c->device, &r->fixed_gpu, err)) < 0)
         return hia_wrap(err, "%s", c->path);
+    if (check_start(r, c, drawn, err))
+        return -1;
     int budget = o->threads ? o->threads : c->threads ? c->threads : train_default_threads();
     r->jobs = o->jobs;
     if (!r->jobs) {
@@ -738,10 +774,8 @@ static int runner_init(runner *r, const config *c, const runner_options *o, hia_
         if (rc)
             return -1;
     }
-    r->data = xcalloc((size_t)c->n_datasets, sizeof(*r->data));
-    r->loaded = xcalloc((size_t)c->n_datasets, sizeof(*r->loaded));
     if (io_make_dirs(r->models, err) || store_open(r->path, &r->db, err) ||
-        plan_sweep(r->db, c, err) ||
+        plan_sweep(r->db, c, drawn, o->record, err) ||
         store_reclaim_dead(r->db, r->host, pid_alive, err) || register_worker(r, err))
         return -1;
     long retried = 0;
@@ -756,7 +790,9 @@ static int runner_init(runner *r, const config *c, const runner_options *o, hia_
 int runner_run(const config *c, const runner_options *o, hia_error *err)
 {
     runner r;
-    int rc = runner_init(&r, c, o, err);
+    plan drawn = {0};
+    int rc = runner_init(&r, c, o, &drawn, err);
+    plan_free(&drawn);
     if (!rc) {
         fprintf(o->log, "%s: %ld trials per dataset on %d dataset(s), %d at a time, %d "
                 "threads each; worker %s", c->experiment, c->trials, c->n_datasets, r.jobs,

@@ -8,8 +8,9 @@
 
 #include <stdio.h>
 
-#include "sweep/config.h"
 #include "base/error.h"
+#include "experiment/config.h"
+#include "sweep/plan.h"
 
 /* The most trials at once (-j). */
 #define RUNNER_MAX_JOBS 64
@@ -25,6 +26,8 @@ typedef struct runner_options {
     FILE *log;              /* progress */
     int live;               /* one live line (a terminal) rather than a line per trial */
     int retry_failed;       /* trials failed for good go back to pending first */
+    plan_record record;     /* what the run records besides the settings (plan.h); or NULL */
+    const char *again;      /* the command that continues the sweep, for messages; or NULL */
 } runner_options;
 
 /* The store of an experiment: given, else results/<experiment>.sqlite; the caller frees it. */

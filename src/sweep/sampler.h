@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "base/error.h"
-#include "sweep/space.h"
+#include "experiment/space.h"
 
 /* Fills out[0..n) (each initialised here, freed by the caller with space_config_free). */
 int sampler_plan(const space *s, const char *kind, uint64_t seed, long n, space_config *out,

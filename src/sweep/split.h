@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 #include "base/error.h"
-#include "sweep/config.h"
+#include "experiment/config.h"
 
 /* Trials at once for a thread budget of threads on the CPU (gpus 0) or on gpus GPUs: one
    thread per trial, as many as the budget has threads and memory holds of the experiment's

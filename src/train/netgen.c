@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/num.h"
+#include "base/strbuf.h"
 
 const char *const netgen_names[] = {"conv_layers", "filters", "kernel_size", "activation",
                                     "batch_norm", "dense_units", "dropout", "optimizer",
@@ -18,6 +20,22 @@ static const char *const activations[] = {"relu", "leaky", "elu", "selu", "tanh"
 static const char *const optimizers[] = {"sgd", "momentum", "adam", "rmsprop", "adagrad",
                                          NULL};
 
+/* What the trainer takes, in netgen_names' order: the one table the experiment file's loader
+   checks every value of the space against, and every trial is checked against here. */
+static const netgen_limit limits[] = {
+    {"conv_layers", NETGEN_WHOLE, 1, SPACE_MAX_LAYERS, 0, 0, 0, 0, NULL},
+    {"filters", NETGEN_WHOLE, 1, 4096, 0, 0, 0, 1, NULL},
+    {"kernel_size", NETGEN_WHOLE, 1, 31, 0, 0, 1, 1, NULL},
+    {"activation", NETGEN_WORD, 0, 0, 0, 0, 0, 0, activations},
+    {"batch_norm", NETGEN_BOOL, 0, 1, 0, 0, 0, 0, NULL},
+    {"dense_units", NETGEN_WHOLE, 1, 65536, 0, 0, 0, 0, NULL},
+    {"dropout", NETGEN_REAL, 0, 1, 0, 1, 0, 0, NULL},
+    {"optimizer", NETGEN_WORD, 0, 0, 0, 0, 0, 0, optimizers},
+    {"learning_rate", NETGEN_REAL, 0, INFINITY, 1, 0, 0, 0, NULL},
+    {"batch_size", NETGEN_WHOLE, 1, 65536, 0, 0, 0, 0, NULL},
+    {"epochs", NETGEN_WHOLE, 1, 100000, 0, 0, 0, 0, NULL},
+};
+
 /* Largest network hia builds: more parameters than this is refused, not swapped to death. */
 #define NETGEN_MAX_PARAMS 50000000.0
 
@@ -27,70 +45,139 @@ const char *netgen_names_text(void)
            "optimizer, learning_rate, batch_size, epochs";
 }
 
-static int read_whole(const space *s, const space_config *c, const char *name, int layer,
-                      int min, int max, int *out, hia_error *err)
+const netgen_limit *netgen_limit_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++)
+        if (!strcmp(limits[i].name, name))
+            return &limits[i];
+    return NULL;
+}
+
+int netgen_check_number(const netgen_limit *l, double v)
+{
+    switch (l->kind) {
+    case NETGEN_WHOLE:
+        return v == floor(v) && v >= l->min && v <= l->max && (!l->odd || fmod(v, 2) == 1) ? 0
+                                                                                         : -1;
+    case NETGEN_REAL:
+        return (l->min_open ? v > l->min : v >= l->min) &&
+                       (l->max_open ? v < l->max : v <= l->max) ? 0 : -1;
+    case NETGEN_BOOL:
+        return v == 0 || v == 1 ? 0 : -1;
+    case NETGEN_WORD:
+        break;
+    }
+    return -1;
+}
+
+int netgen_check_text(const netgen_limit *l, const char *text)
 {
     double v;
-    if (space_get_number(s, c, name, layer, &v, err))
+    int b;
+    if (l->kind == NETGEN_WORD) {
+        for (const char *const *w = l->words; *w; w++)
+            if (!strcmp(*w, text))
+                return 0;
         return -1;
-    if (v != floor(v) || v < min || v > max)
-        return hia_fail(err, HIA_EUSER, "%s=%g: must be a whole number in %d..%d", name, v, min,
-                        max);
+    }
+    if (l->kind == NETGEN_BOOL && parse_bool(text, &b) == 0)
+        return 0;
+    return parse_double(text, &v) == 0 ? netgen_check_number(l, v) : -1;
+}
+
+void netgen_rule(const netgen_limit *l, strbuf *sb)
+{
+    switch (l->kind) {
+    case NETGEN_WHOLE:
+        strbuf_addf(sb, "%sa whole number in %.0f..%.0f", l->odd ? "odd (same padding), " : "",
+                    l->min, l->max);
+        return;
+    case NETGEN_REAL:
+        if (isinf(l->max))
+            strbuf_addf(sb, "a number %s %g", l->min_open ? "above" : "of at least", l->min);
+        else
+            strbuf_addf(sb, "a number in %c%g, %g%c", l->min_open ? '(' : '[', l->min, l->max,
+                        l->max_open ? ')' : ']');
+        return;
+    case NETGEN_BOOL:
+        strbuf_addstr(sb, "true or false");
+        return;
+    case NETGEN_WORD:
+        strbuf_addstr(sb, "one of");
+        for (const char *const *w = l->words; *w; w++)
+            strbuf_addf(sb, "%s %s", w == l->words ? "" : ",", *w);
+        return;
+    }
+}
+
+/* Fails for the value text of the hyperparameter l: "epochs=0: must be a whole number in
+   1..100000". */
+static int refuse(const netgen_limit *l, const char *text, hia_error *err)
+{
+    strbuf rule = STRBUF_INIT;
+    netgen_rule(l, &rule);
+    hia_fail(err, HIA_EUSER, "%s=%s: must be %s", l->name, text, strbuf_str(&rule));
+    strbuf_free(&rule);
+    return -1;
+}
+
+/* Reads a number of a complete configuration, checked against the trainer's limits. */
+static int read_number(const space *s, const space_config *c, const char *name, int layer,
+                       double *out, hia_error *err)
+{
+    const netgen_limit *l = netgen_limit_find(name);
+    if (space_get_number(s, c, name, layer, out, err))
+        return -1;
+    if (netgen_check_number(l, *out) == 0)
+        return 0;
+    char text[64];
+    snprintf(text, sizeof(text), "%g", *out);
+    return refuse(l, text, err);
+}
+
+static int read_whole(const space *s, const space_config *c, const char *name, int layer,
+                      int *out, hia_error *err)
+{
+    double v;
+    if (read_number(s, c, name, layer, &v, err))
+        return -1;
     *out = (int)v;
     return 0;
 }
 
-static int read_word(const space *s, const space_config *c, const char *name,
-                     const char *const *allowed, char *out, size_t size, hia_error *err)
+static int read_word(const space *s, const space_config *c, const char *name, char *out,
+                     size_t size, hia_error *err)
 {
+    const netgen_limit *l = netgen_limit_find(name);
     const char *v;
     if (space_get_text(s, c, name, 0, &v, err))
         return -1;
-    for (const char *const *a = allowed; *a; a++) {
-        if (strcmp(*a, v) == 0) {
-            snprintf(out, size, "%s", v);
-            return 0;
-        }
-    }
-    char list[256] = "";
-    for (const char *const *a = allowed; *a; a++) {
-        strncat(list, *a, sizeof(list) - strlen(list) - 1);
-        if (a[1])
-            strncat(list, ", ", sizeof(list) - strlen(list) - 1);
-    }
-    return hia_fail(err, HIA_EUSER, "%s=%s: must be one of %s", name, v, list);
+    if (netgen_check_text(l, v))
+        return refuse(l, v, err);
+    snprintf(out, size, "%s", v);
+    return 0;
 }
 
 int netgen_params_read(const space *s, const space_config *c, netgen_params *p, hia_error *err)
 {
     double bn;
     memset(p, 0, sizeof(*p));
-    if (read_whole(s, c, "conv_layers", 0, 1, SPACE_MAX_LAYERS, &p->conv_layers, err))
+    if (read_whole(s, c, "conv_layers", 0, &p->conv_layers, err))
         return -1;
-    for (int i = 0; i < p->conv_layers; i++) {
-        if (read_whole(s, c, "filters", i, 1, 4096, &p->filters[i], err) ||
-            read_whole(s, c, "kernel_size", i, 1, 31, &p->kernel_size[i], err))
+    for (int i = 0; i < p->conv_layers; i++)
+        if (read_whole(s, c, "filters", i, &p->filters[i], err) ||
+            read_whole(s, c, "kernel_size", i, &p->kernel_size[i], err))
             return -1;
-        if (p->kernel_size[i] % 2 == 0)
-            return hia_fail(err, HIA_EUSER, "kernel_size=%d: must be odd (same padding)",
-                            p->kernel_size[i]);
-    }
-    if (read_word(s, c, "activation", activations, p->activation, sizeof(p->activation), err) ||
-        read_word(s, c, "optimizer", optimizers, p->optimizer, sizeof(p->optimizer), err) ||
-        space_get_number(s, c, "batch_norm", 0, &bn, err) ||
-        read_whole(s, c, "dense_units", 0, 1, 65536, &p->dense_units, err) ||
-        space_get_number(s, c, "dropout", 0, &p->dropout, err) ||
-        space_get_number(s, c, "learning_rate", 0, &p->learning_rate, err) ||
-        read_whole(s, c, "batch_size", 0, 1, 65536, &p->batch_size, err) ||
-        read_whole(s, c, "epochs", 0, 1, 100000, &p->epochs, err))
+    if (read_word(s, c, "activation", p->activation, sizeof(p->activation), err) ||
+        read_word(s, c, "optimizer", p->optimizer, sizeof(p->optimizer), err) ||
+        read_number(s, c, "batch_norm", 0, &bn, err) ||
+        read_whole(s, c, "dense_units", 0, &p->dense_units, err) ||
+        read_number(s, c, "dropout", 0, &p->dropout, err) ||
+        read_number(s, c, "learning_rate", 0, &p->learning_rate, err) ||
+        read_whole(s, c, "batch_size", 0, &p->batch_size, err) ||
+        read_whole(s, c, "epochs", 0, &p->epochs, err))
         return -1;
-    if (bn != 0 && bn != 1)
-        return hia_fail(err, HIA_EUSER, "batch_norm=%g: must be true or false", bn);
     p->batch_norm = (int)bn;
-    if (!(p->dropout >= 0 && p->dropout < 1))
-        return hia_fail(err, HIA_EUSER, "dropout=%g: must lie in [0, 1)", p->dropout);
-    if (!(p->learning_rate > 0))
-        return hia_fail(err, HIA_EUSER, "learning_rate=%g: must be positive", p->learning_rate);
     return 0;
 }
 

@@ -26,6 +26,10 @@
    honest: a reference training recorded at this version must still come out the same. */
 #define TRAIN_NUMERICS 2
 
+/* The most OpenBLAS and OpenMP threads a trial or a sweep's budget takes (threads:, --threads,
+   --cpus-per-task): far more than a node has, far less than what crashes libgomp. */
+#define TRAIN_MAX_THREADS 4096
+
 struct network;
 struct train_result;
 

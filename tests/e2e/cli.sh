@@ -48,7 +48,7 @@ expect 1 "--format xml: expected csv or json" "$HIA" export x.sqlite --format xm
 expect 1 "lists no such dataset" "$HIA" train "$WORK/c.yaml" --dataset mnist
 sed 's/kernel_size:   {type: categorical, choices: \[3, 5\], per_layer: true}/kernel_size: 4/' \
     "$WORK/c.yaml" > "$WORK/even.yaml"
-expect 1 "kernel_size=4: must be odd" "$HIA" netgen "$WORK/even.yaml"
+expect 1 "even.yaml:9:16: 'kernel_size' value 4: must be odd" "$HIA" netgen "$WORK/even.yaml"
 sed 's/^trials: 1/trials: -2/' "$WORK/c.yaml" > "$WORK/t.yaml"
 expect 1 "t.yaml:3:9: 'trials' must be at least 1" "$HIA" train "$WORK/t.yaml"
 sed 's/^seed: 7/seed: 7\ncolour: red/' "$WORK/c.yaml" > "$WORK/k.yaml"

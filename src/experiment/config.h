@@ -1,12 +1,15 @@
-/* config: reading and validating an experiment YAML file (libyaml). Every error names
-   file:line:column and the key. The result owns its strings and the search space. */
-#ifndef HIA_CONFIG_H
-#define HIA_CONFIG_H
+/* config: the experiment's schema, what an experiment file holds once read (its datasets,
+   network, search space, analysis settings), as the stages that use it read it: data/ and
+   train/ below the sweep, which is why it lives in a stage of its own. Also the experiment's
+   canonical settings for the results store. sweep/config_load reads a file into it. A config
+   owns its strings and the search space. */
+#ifndef HIA_EXPERIMENT_CONFIG_H
+#define HIA_EXPERIMENT_CONFIG_H
 
 #include <stdint.h>
 
 #include "base/error.h"
-#include "sweep/space.h"
+#include "experiment/space.h"
 
 typedef struct config_dataset {
     char *name;
@@ -59,7 +62,6 @@ typedef struct config_setting {
     char value[1024];
 } config_setting;
 
-int config_load(config *c, const char *path, hia_error *err);
 /* Everything that decides the experiment's results, as *n settings (the caller frees them). */
 config_setting *config_settings(const config *c, int *n);
 void config_free(config *c);

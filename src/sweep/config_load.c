@@ -1,27 +1,27 @@
 /* Reading and validating an experiment YAML file. */
-#include "sweep/config.h"
+#include "sweep/config_load.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/alloc.h"
 #include "base/num.h"
+#include "base/strbuf.h"
+#include "base/yamldoc.h"
 #include "data/dataset.h"
 #include "train/netgen.h"
-#include "base/yamldoc.h"
+#include "train/train.h"
 
 static char *where(const yamldoc *d, const yaml_node_t *n)
 {
-    char buf[1200];
-    snprintf(buf, sizeof(buf), "%s:%zu:%zu", d->path, n->start_mark.line + 1,
-             n->start_mark.column + 1);
-    return xstrdup(buf);
+    return xstrfmt("%s:%zu:%zu", d->path, n->start_mark.line + 1, n->start_mark.column + 1);
 }
 
-/* Reads an optional positive whole number. */
-static int get_count(yamldoc *d, yaml_node_t *map, const char *key, long min, long *out,
-                     hia_error *err)
+/* Reads an optional whole number in min..max. */
+static int get_whole(yamldoc *d, yaml_node_t *map, const char *key, long min, long max,
+                     long *out, hia_error *err)
 {
     yaml_node_t *n = yamldoc_get(d, map, key);
     if (!n)
@@ -30,6 +30,25 @@ static int get_count(yamldoc *d, yaml_node_t *map, const char *key, long min, lo
         return -1;
     if (*out < min)
         return yamldoc_fail(d, n, err, "'%s' must be at least %ld, not %ld", key, min, *out);
+    if (*out > max)
+        return yamldoc_fail(d, n, err, "'%s' must be at most %ld, not %ld", key, max, *out);
+    return 0;
+}
+
+/* Reads an optional number in [min, max], or (min, max] when min_open. */
+static int get_number(yamldoc *d, yaml_node_t *map, const char *key, double min, int min_open,
+                      double max, double *out, hia_error *err)
+{
+    yaml_node_t *n = yamldoc_get(d, map, key);
+    if (!n)
+        return 0;
+    if (yamldoc_double(d, n, key, out, err))
+        return -1;
+    if (min_open ? *out <= min : *out < min)
+        return yamldoc_fail(d, n, err, "'%s' must be %s %g, not %g", key,
+                            min_open ? "above" : "at least", min, *out);
+    if (*out > max)
+        return yamldoc_fail(d, n, err, "'%s' must be at most %g, not %g", key, max, *out);
     return 0;
 }
 
@@ -77,9 +96,9 @@ static int parse_dataset(yamldoc *d, yaml_node_t *n, config_dataset *ds, hia_err
     ds->train = 0;
     ds->validation = 0;
     ds->test = 0;
-    if (get_count(d, n, "train", 1, &ds->train, err) ||
-        get_count(d, n, "validation", 1, &ds->validation, err) ||
-        get_count(d, n, "test", 0, &ds->test, err))
+    if (get_whole(d, n, "train", 1, CONFIG_MAX_IMAGES, &ds->train, err) ||
+        get_whole(d, n, "validation", 1, CONFIG_MAX_IMAGES, &ds->validation, err) ||
+        get_whole(d, n, "test", 0, CONFIG_MAX_IMAGES, &ds->test, err))
         return -1;
     if (!ds->train || !ds->validation)
         return yamldoc_fail(d, n, err, "dataset '%s' needs 'train' and 'validation' counts",
@@ -94,6 +113,9 @@ static int parse_datasets(config *c, yamldoc *d, yaml_node_t *list, hia_error *e
     int n = yamldoc_seq_len(list);
     if (n == 0)
         return yamldoc_fail(d, list, err, "'datasets' must list at least one dataset");
+    if (n > CONFIG_MAX_DATASETS)
+        return yamldoc_fail(d, list, err, "'datasets' lists %d datasets, more than %d", n,
+                            CONFIG_MAX_DATASETS);
     c->datasets = xcalloc((size_t)n, sizeof(*c->datasets));
     for (int i = 0; i < n; i++) {
         c->n_datasets = i + 1;
@@ -113,6 +135,9 @@ static int parse_choices(yamldoc *d, yaml_node_t *list, space_param *p, hia_erro
     if (yamldoc_expect(d, list, YAML_SEQUENCE_NODE, "choices", err))
         return -1;
     int n = yamldoc_seq_len(list);
+    if (n > CONFIG_MAX_CHOICES)
+        return yamldoc_fail(d, list, err, "'%s' has %d choices, more than %d", p->name, n,
+                            CONFIG_MAX_CHOICES);
     p->choices = xcalloc((size_t)(n ? n : 1), sizeof(char *));
     for (int i = 0; i < n; i++) {
         const char *s;
@@ -197,6 +222,55 @@ static int parse_param(yamldoc *d, yaml_node_t *def, space_param *p, hia_error *
     return parse_choices(d, n, p, err);
 }
 
+/* Fails for value text, the part (low, high, choice, value) of p's definition at node n, that
+   the trainer does not take. */
+static int refuse_value(yamldoc *d, yaml_node_t *n, const netgen_limit *l, const char *part,
+                        const char *text, hia_error *err)
+{
+    strbuf rule = STRBUF_INIT;
+    netgen_rule(l, &rule);
+    yamldoc_fail(d, n, err, "'%s' %s %s: must be %s", l->name, part, text, strbuf_str(&rule));
+    strbuf_free(&rule);
+    return -1;
+}
+
+/* Every value the space can draw for p (defined at def) against what the trainer takes, so
+   that no trial is planned to fail (train/netgen's table of limits). */
+static int check_limits(yamldoc *d, yaml_node_t *def, const space_param *p, hia_error *err)
+{
+    const netgen_limit *l = netgen_limit_find(p->name);
+    if (p->per_layer && !l->per_layer)
+        return yamldoc_fail(d, yamldoc_get(d, def, "per_layer"), err, "'%s' cannot be "
+                            "per_layer: one value serves the whole network (filters and "
+                            "kernel_size take one per layer)", p->name);
+    if (p->type == SPACE_CATEGORICAL) {
+        yaml_node_t *list = def->type == YAML_SCALAR_NODE ? NULL : yamldoc_get(d, def, "choices");
+        for (int i = 0; i < p->n_choices; i++)
+            if (netgen_check_text(l, p->choices[i]))
+                return refuse_value(d, list ? yamldoc_seq_item(d, list, i) : def, l,
+                                    list ? "choice" : "value", p->choices[i], err);
+        return 0;
+    }
+    yaml_node_t *type = yamldoc_get(d, def, "type");
+    if (l->kind == NETGEN_WORD)
+        return yamldoc_fail(d, type, err, "'%s' takes words: make it categorical", p->name);
+    if (p->type == SPACE_FLOAT && l->kind != NETGEN_REAL && p->low != p->high)
+        return yamldoc_fail(d, type, err, "'%s' takes %s, which a float range does not "
+                            "draw: make it int or categorical", p->name,
+                            l->kind == NETGEN_BOOL ? "true or false" : "whole numbers");
+    const char *part[] = {"low", "high"};
+    double v[] = {p->low, p->high};
+    for (int i = 0; i < 2; i++) {
+        yaml_node_t *n = yamldoc_get(d, def, part[i]);
+        if (netgen_check_number(l, v[i]))
+            return refuse_value(d, n, l, part[i], yamldoc_scalar(n), err);
+    }
+    if (l->odd && p->low < p->high)
+        return yamldoc_fail(d, def, err, "'%s': an int range draws even sizes too, and the "
+                            "trainer takes odd ones only: list them (choices: [3, 5])", p->name);
+    return 0;
+}
+
 static int parse_space(config *c, yamldoc *d, yaml_node_t *map, hia_error *err)
 {
     if (yamldoc_expect(d, map, YAML_MAPPING_NODE, "space", err) ||
@@ -208,7 +282,8 @@ static int parse_space(config *c, yamldoc *d, yaml_node_t *map, hia_error *err)
         space_param p = {0};
         p.name = xstrdup(yamldoc_scalar(key));
         p.where = where(d, key);
-        if (parse_param(d, yamldoc_map_value(d, map, i), &p, err) ||
+        yaml_node_t *def = yamldoc_map_value(d, map, i);
+        if (parse_param(d, def, &p, err) || check_limits(d, def, &p, err) ||
             space_add(&c->space, &p, err)) {
             free(p.name);
             free(p.where);
@@ -234,7 +309,7 @@ static int parse_network(config *c, yamldoc *d, yaml_node_t *map, hia_error *err
         return -1;
     long every = c->network.pool_every;
     yaml_node_t *n;
-    if (get_count(d, map, "pool_every", 1, &every, err))
+    if (get_whole(d, map, "pool_every", 1, CONFIG_MAX_POOL_EVERY, &every, err))
         return -1;
     c->network.pool_every = (int)every;
     if ((n = yamldoc_get(d, map, "momentum")) &&
@@ -242,11 +317,8 @@ static int parse_network(config *c, yamldoc *d, yaml_node_t *map, hia_error *err
         return -1;
     if (n && (c->network.momentum < 0 || c->network.momentum >= 1))
         return yamldoc_fail(d, n, err, "'momentum' must lie in [0, 1)");
-    if ((n = yamldoc_get(d, map, "weight_decay")) &&
-        yamldoc_double(d, n, "weight_decay", &c->network.weight_decay, err))
+    if (get_number(d, map, "weight_decay", 0, 0, 1, &c->network.weight_decay, err))
         return -1;
-    if (n && c->network.weight_decay < 0)
-        return yamldoc_fail(d, n, err, "'weight_decay' must not be negative");
     return get_text(d, map, "init", inits, &c->network.init, err);
 }
 
@@ -258,7 +330,7 @@ static int parse_analysis(config *c, yamldoc *d, yaml_node_t *map, hia_error *er
     static const char *const fanova_keys[] = {"trees", "seed", NULL};
     static const char *const weightings[] = {"equal", "rank", NULL};
     config_analysis *a = &c->analysis;
-    yaml_node_t *m, *n;
+    yaml_node_t *m;
     long v;
     if (yamldoc_expect(d, map, YAML_MAPPING_NODE, "analysis", err) ||
         yamldoc_check_keys(d, map, keys, "analysis", err))
@@ -268,36 +340,29 @@ static int parse_analysis(config *c, yamldoc *d, yaml_node_t *map, hia_error *er
             yamldoc_check_keys(d, m, relief_keys, "analysis.nrrelieff", err))
             return -1;
         v = a->neighbours;
-        if (get_count(d, m, "neighbours", 1, &v, err) ||
-            get_text(d, m, "weighting", weightings, &a->weighting, err))
+        if (get_whole(d, m, "neighbours", 1, 1000000, &v, err) ||
+            get_text(d, m, "weighting", weightings, &a->weighting, err) ||
+            get_number(d, m, "sigma", 0, 1, 1e9, &a->sigma, err))
             return -1;
         a->neighbours = (int)v;
-        if ((n = yamldoc_get(d, m, "sigma")) && yamldoc_double(d, n, "sigma", &a->sigma, err))
-            return -1;
-        if (n && a->sigma <= 0)
-            return yamldoc_fail(d, n, err, "'sigma' must be positive");
     }
     if ((m = yamldoc_get(d, map, "icc"))) {
         if (yamldoc_expect(d, m, YAML_MAPPING_NODE, "icc", err) ||
             yamldoc_check_keys(d, m, icc_keys, "analysis.icc", err))
             return -1;
         v = a->icc_subsamples;
-        if (get_count(d, m, "subsamples", 2, &v, err))
+        if (get_whole(d, m, "subsamples", 2, 10000, &v, err) ||
+            get_number(d, m, "fraction", 0, 1, 1, &a->icc_fraction, err))
             return -1;
         a->icc_subsamples = (int)v;
-        if ((n = yamldoc_get(d, m, "fraction")) &&
-            yamldoc_double(d, n, "fraction", &a->icc_fraction, err))
-            return -1;
-        if (n && (a->icc_fraction <= 0 || a->icc_fraction > 1))
-            return yamldoc_fail(d, n, err, "'fraction' must lie in (0, 1]");
     }
     if ((m = yamldoc_get(d, map, "fanova"))) {
         if (yamldoc_expect(d, m, YAML_MAPPING_NODE, "fanova", err) ||
             yamldoc_check_keys(d, m, fanova_keys, "analysis.fanova", err))
             return -1;
         v = a->fanova_trees;
-        if (get_count(d, m, "trees", 1, &v, err) ||
-            get_count(d, m, "seed", 0, &a->fanova_seed, err))
+        if (get_whole(d, m, "trees", 1, 100000, &v, err) ||
+            get_whole(d, m, "seed", 0, 2147483647, &a->fanova_seed, err))
             return -1;
         a->fanova_trees = (int)v;
     }
@@ -330,6 +395,25 @@ static void set_defaults(config *c)
     c->analysis.fanova_seed = -1; /* the other analysis keys: 0, not given */
 }
 
+/* The experiment's name names its files (results/<experiment>.sqlite, models/<experiment>/):
+   1 to CONFIG_MAX_NAME letters, digits, '_', '-' and '.', not starting with '.'. */
+static int check_name(yamldoc *d, yaml_node_t *n, const char *name, hia_error *err)
+{
+    static const char allowed[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                  "0123456789_-.";
+    size_t len = strlen(name);
+    if (!len)
+        return yamldoc_fail(d, n, err, "'experiment' must not be empty: it names the store "
+                            "(results/<experiment>.sqlite)");
+    if (len > CONFIG_MAX_NAME)
+        return yamldoc_fail(d, n, err, "'experiment' is %zu characters long, more than %d",
+                            len, CONFIG_MAX_NAME);
+    if (strspn(name, allowed) != len || name[0] == '.')
+        return yamldoc_fail(d, n, err, "'experiment' names files: use letters, digits, '_', "
+                            "'-' and '.' (not first)");
+    return 0;
+}
+
 static int parse_root(config *c, yamldoc *d, hia_error *err)
 {
     static const char *const keys[] = {"experiment", "seed", "trials", "sampler", "datasets",
@@ -348,24 +432,27 @@ static int parse_root(config *c, yamldoc *d, hia_error *err)
     long seed = 0, threads = 0;
     yaml_node_t *n;
     if (get_text(d, root, "experiment", NULL, &c->experiment, err) ||
-        get_count(d, root, "seed", 0, &seed, err) ||
-        get_count(d, root, "trials", 1, &c->trials, err) ||
-        get_count(d, root, "threads", 0, &threads, err) ||
+        check_name(d, yamldoc_get(d, root, "experiment"), c->experiment, err) ||
+        get_whole(d, root, "seed", 0, LONG_MAX, &seed, err) ||
+        get_whole(d, root, "trials", 1, CONFIG_MAX_TRIALS, &c->trials, err) ||
+        get_whole(d, root, "threads", 0, TRAIN_MAX_THREADS, &threads, err) ||
         get_text(d, root, "sampler", samplers, &c->sampler, err) ||
         get_text(d, root, "keep", keeps, &c->keep, err) ||
         get_text(d, root, "models", NULL, &c->models, err) ||
         parse_device(c, d, root, err))
         return -1;
-    for (const char *p = c->experiment; *p; p++)
-        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.", *p) ||
-            c->experiment[0] == '.')
-            return yamldoc_fail(d, yamldoc_get(d, root, "experiment"), err,
-                                "'experiment' names files: use letters, digits, '_', '-', '.'");
+    if (c->models && !*c->models)
+        return yamldoc_fail(d, yamldoc_get(d, root, "models"), err,
+                            "'models' must name a folder, not be empty");
     c->seed = (uint64_t)seed;
     c->threads = (int)threads;
     if (parse_datasets(c, d, yamldoc_get(d, root, "datasets"), err) ||
         parse_space(c, d, yamldoc_get(d, root, "space"), err))
         return -1;
+    if (c->trials * c->n_datasets > CONFIG_MAX_PLANNED)
+        return yamldoc_fail(d, yamldoc_get(d, root, "trials"), err, "%ld trials on %d datasets "
+                            "make %ld to plan, more than %ld", c->trials, c->n_datasets,
+                            c->trials * c->n_datasets, CONFIG_MAX_PLANNED);
     if ((n = yamldoc_get(d, root, "network")) && parse_network(c, d, n, err))
         return -1;
     if ((n = yamldoc_get(d, root, "analysis")) && parse_analysis(c, d, n, err))
@@ -388,92 +475,4 @@ int config_load(config *c, const char *path, hia_error *err)
     if (rc)
         config_free(c);
     return rc;
-}
-
-void config_free(config *c)
-{
-    free(c->path);
-    free(c->experiment);
-    free(c->sampler);
-    free(c->device);
-    free(c->keep);
-    free(c->models);
-    free(c->network.init);
-    for (int i = 0; i < c->n_datasets; i++) {
-        free(c->datasets[i].name);
-        free(c->datasets[i].where);
-    }
-    free(c->datasets);
-    free(c->analysis.weighting);
-    space_free(&c->space);
-    memset(c, 0, sizeof(*c));
-}
-
-const config_dataset *config_find_dataset(const config *c, const char *name)
-{
-    for (int i = 0; i < c->n_datasets; i++)
-        if (strcmp(c->datasets[i].name, name) == 0)
-            return &c->datasets[i];
-    return NULL;
-}
-
-static void param_text(const space_param *p, char *buf, size_t size)
-{
-    size_t used;
-    if (p->type == SPACE_CATEGORICAL) {
-        used = (size_t)snprintf(buf, size, "categorical%s [", p->per_layer ? " per_layer" : "");
-        for (int i = 0; i < p->n_choices && used < size; i++)
-            used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
-                                     p->choices[i]);
-        if (used < size)
-            snprintf(buf + used, size - used, "]");
-        return;
-    }
-    snprintf(buf, size, "%s %.17g..%.17g%s%s", p->type == SPACE_INT ? "int" : "float", p->low,
-             p->high, p->log ? " log" : "", p->per_layer ? " per_layer" : "");
-}
-
-config_setting *config_settings(const config *c, int *n)
-{
-    int cap = 18 + c->n_datasets + c->space.n;
-    config_setting *s = xcalloc((size_t)cap, sizeof(*s));
-    int k = 0;
-#define SET(name, ...)                                                                       \
-    do {                                                                                     \
-        snprintf(s[k].key, sizeof(s[k].key), "%s", name);                                    \
-        snprintf(s[k].value, sizeof(s[k].value), __VA_ARGS__);                               \
-        k++;                                                                                 \
-    } while (0)
-    SET("experiment", "%s", c->experiment);
-    SET("seed", "%llu", (unsigned long long)c->seed);
-    SET("trials", "%ld", c->trials);
-    SET("sampler", "%s", c->sampler);
-    SET("device", "%s", c->device);
-    SET("threads", "%d", c->threads);
-    SET("network.pool_every", "%d", c->network.pool_every);
-    SET("network.momentum", "%.17g", c->network.momentum);
-    SET("network.weight_decay", "%.17g", c->network.weight_decay);
-    SET("network.init", "%s", c->network.init);
-    for (int i = 0; i < c->n_datasets; i++) {
-        char key[64];
-        snprintf(key, sizeof(key), "datasets.%s", c->datasets[i].name);
-        SET(key, "#%d train %ld validation %ld test %ld", i, c->datasets[i].train,
-            c->datasets[i].validation, c->datasets[i].test);
-    }
-    size_t used = 0;
-    snprintf(s[k].key, sizeof(s[k].key), "space");
-    for (int i = 0; i < c->space.n && used < sizeof(s[k].value); i++) /* the order draws */
-        used += (size_t)snprintf(s[k].value + used, sizeof(s[k].value) - used, "%s%s",
-                                 i ? " " : "", c->space.params[i].name);
-    k++;
-    for (int i = 0; i < c->space.n; i++) {
-        char key[64];
-        snprintf(key, sizeof(key), "space.%s", c->space.params[i].name);
-        snprintf(s[k].key, sizeof(s[k].key), "%s", key);
-        param_text(&c->space.params[i], s[k].value, sizeof(s[k].value));
-        k++;
-    }
-#undef SET
-    *n = k;
-    return s;
 }

@@ -1,5 +1,5 @@
 /* The search space: definitions, configurations, values in and out. */
-#include "sweep/space.h"
+#include "experiment/space.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -9,7 +9,6 @@
 #include "base/alloc.h"
 #include "base/num.h"
 #include "base/strbuf.h"
-#include "base/yamldoc.h"
 
 static void param_free(space_param *p)
 {
