@@ -9,7 +9,27 @@ AT_EXIT=""
 at_exit() {
     AT_EXIT="$1; $AT_EXIT"
 }
-trap 'eval "$AT_EXIT"; rm -rf "$WORK"' EXIT
+# end_strays: kills (SIGKILL: stopped ones too) every process but this shell that works in
+# $WORK (its working directory or its stderr there), but the test's PostgreSQL server, which
+# pg_stop ends: what a test started and did not end, such as the trials it held when an
+# assertion failed, or a Slurm job's trials. Says so on stderr: a test that passes leaves none.
+end_strays() {
+    for proc in /proc/[0-9]*; do
+        stray=${proc#/proc/}
+        [ "$stray" != $$ ] || continue
+        where="$(readlink "$proc/cwd" 2>/dev/null || true) $(readlink "$proc/fd/2" 2>/dev/null || true)"
+        case "$where" in
+        "$WORK"/pg/*) ;;
+        "$WORK "* | "$WORK/"* | *" $WORK/"*)
+            echo "ending process $stray left behind: $(tr '\0' ' ' < "$proc/cmdline" 2>/dev/null)" >&2
+            kill -KILL "$stray" 2>/dev/null || true ;;
+        esac
+    done
+}
+# whatever ends the test (an assertion, a signal such as meson's timeout), nothing it started
+# outlives it
+trap 'end_strays; eval "$AT_EXIT"; rm -rf "$WORK"' EXIT
+trap 'exit 1' HUP INT TERM
 # freeze_in_trial's token files are named after this, one per `hia run`
 export HIA_PAUSE_IN_TRIAL="$WORK/pause"
 
@@ -89,6 +109,29 @@ csv_column() {
                           { print $c }' "$1"
 }
 
+# expect_fault CONFIG STORE PATTERN PENDING [ARGS...]: `hia run CONFIG ARGS` meets a fault of
+# the machine: exit status 3, a message matching PATTERN that says the trial is pending again,
+# PENDING trials pending and none failed or running, and no failure counted in STORE. Its
+# output in fault.log.
+expect_fault() {
+    config=$1 store=$2 pattern=$3 pending=$4
+    shift 4
+    set +e
+    "$HIA" run "$config" "$@" > fault.log 2>&1
+    rc=$?
+    set -e
+    cat fault.log
+    [ "$rc" = 3 ] || fail "$pattern: exit status $rc, expected 3"
+    grep -q "$pattern" fault.log || fail "the message does not match '$pattern'"
+    grep -q "pending again" fault.log || fail "the message does not say the trial is pending again"
+    st=$("$HIA" status "$config" --json)
+    for k in pending:$pending failed:0 running:0 done:0; do
+        [ "$(echo "$st" | json_get "${k%%:*}")" = "${k#*:}" ] || fail "$pattern: ${k%%:*} is not ${k#*:}: $st"
+    done
+    "$HIA" export "$store" > fault.csv
+    [ "$(csv_column fault.csv failures | sort -u)" = 0 ] || fail "$pattern was counted as a trial failure"
+}
+
 # running PID: true while process PID runs (an exited child not yet waited for does not)
 running() {
     state=$(proc_field "$1" 1)
@@ -128,6 +171,22 @@ those_mid_trial() {
 # stopped PID: true when process PID is stopped (state T)
 stopped() {
     [ "$(proc_field "$1" 1)" = T ]
+}
+
+# held_trials PID: the trial processes of the `hia run` PID that are stopped, as "CHILD DIR"
+held_trials() {
+    trial_kids "$1" | while read -r kid dir; do
+        if stopped "$kid"; then echo "$kid $dir"; fi
+    done
+}
+
+# wait_held PID N: waits until N trial processes of the `hia run` PID have stopped (trials that
+# stop themselves: HIA_PAUSE_IN_TRIAL's PREFIX.all); returns 1 if PID ends first
+wait_held() {
+    while [ "$(held_trials "$1" | wc -l)" -lt "$2" ]; do
+        running "$1" || return 1
+        sleep 0.01 # how often the state is polled; no outcome depends on it
+    done
 }
 
 # freeze_in_trial PID EPOCHS: asks one trial process of the `hia run` PID to stop itself inside

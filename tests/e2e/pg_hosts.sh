@@ -2,13 +2,16 @@
 # SIGKILLed twice while a trial of its own is inside its run, and started again each time.
 # Every trial ends exactly once, both workers take part, no worker ever finds its trial taken
 # (a trial claimed twice would make the second finisher fail), and a killed trial resumes
-# from its checkpoint.
+# from its checkpoint. Beta's first trial stops itself after its first checkpoint and is held
+# until alpha has been caught once, so beta cannot end the sweep first, whatever the load.
 . "$2"
 pg_start
 cd "$WORK"
 write_run_config e.yaml 8 "keep: final"
-HIA_HOST=beta "$HIA" run e.yaml -j 1 --store "$PG_URI" > beta.log 2>&1 &
+: > "$WORK/beta.all"
+HIA_HOST=beta HIA_PAUSE_IN_TRIAL=$WORK/beta "$HIA" run e.yaml -j 1 --store "$PG_URI" > beta.log 2>&1 &
 beta=$!
+wait_held $beta 1 || fail "beta ended before its first trial was held: $(cat beta.log)"
 kills=0
 while [ $kills -lt 2 ]; do
     HIA_HOST=alpha "$HIA" run e.yaml -j 1 --store "$PG_URI" > "alpha$kills.log" 2>&1 &
@@ -17,6 +20,10 @@ while [ $kills -lt 2 ]; do
     kill -KILL $alpha
     kill -CONT $(echo "$caught" | cut -d' ' -f1) 2>/dev/null || true
     wait $alpha || true
+    if [ $kills = 0 ]; then # beta goes on (one trial at a time: none stops itself after this)
+        rm "$WORK/beta.all"
+        kill -CONT $(held_trials $beta | cut -d' ' -f1)
+    fi
     kills=$((kills + 1))
 done
 [ $kills -ge 1 ] || fail "alpha was never caught inside a trial"

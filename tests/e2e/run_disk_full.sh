@@ -9,7 +9,7 @@ write_run_config e.yaml 4
 mkdir models
 if mount -t tmpfs -o size=32k hia-e2e-full models 2>/dev/null; then
     mounted=1
-    trap 'umount "$WORK/models" "$WORK/ro" 2>/dev/null; rm -rf "$WORK"' EXIT
+    at_exit 'umount "$WORK/models" "$WORK/ro" 2>/dev/null || true'
 else
     mounted=0
     echo "mount not allowed: checkpoints written into /dev/full instead"
@@ -18,21 +18,8 @@ else
         ln -s /dev/full models/e2e-run/$id/checkpoint.tmp
     done
 fi
-set +e
-"$HIA" run e.yaml -j 1 > full.log 2>&1 # one at a time: trial 1 meets the full disk first
-rc=$?
-set -e
-cat full.log
-[ "$rc" = 3 ] || fail "a full disk: exit status $rc, expected 3"
-grep -q "models/e2e-run/1/checkpoint.*No space left on device" full.log ||
-    fail "the message does not name the path and the cause"
-grep -q "pending again" full.log || fail "the message does not say the trial is pending again"
-st=$("$HIA" status e.yaml --json)
-for k in pending:4 failed:0 running:0 done:0; do
-    [ "$(echo "$st" | json_get "${k%%:*}")" = "${k#*:}" ] || fail "full disk: ${k%%:*} is not ${k#*:}: $st"
-done
-"$HIA" export results/e2e-run.sqlite > t.csv
-[ "$(csv_column t.csv failures | sort -u)" = 0 ] || fail "the full disk was counted as a trial failure"
+# one at a time (-j 1): trial 1 meets the full disk first
+expect_fault e.yaml results/e2e-run.sqlite "models/e2e-run/1/checkpoint.*No space left on device" 4 -j 1
 
 # a disk so full that not even a trial's net.cfg fits: hia run itself stops, the same way
 if [ $mounted = 1 ]; then

@@ -1,19 +1,23 @@
 # Two `hia run` started by hand on the same experiment share its trials: every trial is
-# trained exactly once, by one of them. With keep: final each trial's files stay. The first
-# run's trial is held (SIGSTOP) until the second has claimed one, so both take part.
+# trained exactly once, by one of them. With keep: final each trial's files stay. Both take
+# part whatever the load: the first run's trial is held (SIGSTOP) until the second run's first
+# trial has stopped itself after its first checkpoint (observed, never timed), then both go on.
 . "$2"
 cd "$WORK"
 write_run_config e.yaml 6 "keep: final"
 "$HIA" run e.yaml > a.log 2>&1 &
 a=$!
-held=$(freeze_in_trial $a 3) || fail "first run ended before its trial was held: $(cat a.log)"
-"$HIA" run e.yaml > b.log 2>&1 &
+freeze_in_trial $a 3 > /dev/null || fail "first run ended before its trial was held: $(cat a.log)"
+# the second run's trials stop themselves while its own token exists; one at a time (-j 1), so
+# none can stop itself after the token is gone and the held one set going
+: > "$WORK/second.all"
+HIA_PAUSE_IN_TRIAL=$WORK/second "$HIA" run e.yaml -j 1 > b.log 2>&1 &
 b=$!
-until [ -n "$(trial_kids $b)" ]; do
-    running $b || fail "second run ended without training: $(cat b.log)"
-    sleep 0.01 # polls for the second run's first trial
-done
-kill -CONT $(echo "$held" | cut -d' ' -f1)
+wait_held $b 1 || fail "second run ended without a trial held: $(cat b.log)"
+rm "$WORK/second.all"
+# the second run's held trial, and every trial of the first (its held one and those
+# freeze_in_trial stopped)
+kill -CONT $(held_trials $b | cut -d' ' -f1) $(trial_kids $a | cut -d' ' -f1)
 wait $a || fail "first run: $(cat a.log)"
 wait $b || fail "second run: $(cat b.log)"
 cat a.log b.log
