@@ -1,5 +1,6 @@
-/* hia status: trials by state, in all and per dataset, with throughput; the live workers
-   (host, Slurm job and task), what each is running, and the ETA across them. */
+/* hia status: trials by state, in all and per dataset, with throughput; the trials restarted
+   because their checkpoint no longer fitted or was damaged; the live workers (host, Slurm job
+   and task), what each is running, and the ETA across them. */
 #include "cli/commands.h"
 
 #include <glob.h>
@@ -13,14 +14,16 @@
 #include "base/strbuf.h"
 #include "cli/options.h"
 #include "cli/store_arg.h"
+#include "sweep/checkpoint.h"
 #include "train/train.h"
 
 static const command_help help = {
     "hia status [CONFIG|STORE] [--json]",
     "Trials by state (pending, running, done, failed, diverged), in all and per dataset, with\n"
-    "throughput; the workers running the sweep (host, Slurm job and task: a shared store has\n"
-    "many), the trials each is running, and the ETA across all of them. Without an argument:\n"
-    "every store in results/.\n",
+    "throughput; the trials restarted from their first epoch because their checkpoint no\n"
+    "longer fitted the network or was damaged; the workers running the sweep (host, Slurm job\n"
+    "and task: a shared store has many), the trials each is running, and the ETA across all of\n"
+    "them. Without an argument: every store in results/.\n",
     NULL, "CONFIG or STORE", 0, 1};
 
 typedef struct status_ctx {
@@ -187,6 +190,85 @@ static int status_dataset(void *ctx, const char *name)
     return 0;
 }
 
+/* The trials restarted from their first epoch because their own checkpoint no longer fitted
+   their network (a Darknet change) or was damaged, read from the store's meta. */
+typedef struct restarted {
+    long long id;
+    char *kind; /* misfit | damaged */
+    char *why;
+} restarted;
+
+typedef struct restarted_list {
+    restarted *items;
+    int n;
+} restarted_list;
+
+static int add_restarted(void *ctx, const char *key, const char *value)
+{
+    restarted_list *l = ctx;
+    size_t kind = strcspn(value, ":");
+    l->items = xreallocarray(l->items, (size_t)l->n + 1, sizeof(*l->items));
+    restarted *r = &l->items[l->n++];
+    r->id = atoll(key + strlen(CHECKPOINT_RESTARTED_KEY));
+    r->kind = xstrfmt("%.*s", (int)kind, value);
+    r->why = xstrdup(value[kind] ? value + kind + 1 + (value[kind + 1] == ' ') : "");
+    return 0;
+}
+
+static int by_id(const void *a, const void *b)
+{
+    long long x = ((const restarted *)a)->id, y = ((const restarted *)b)->id;
+    return (x > y) - (x < y);
+}
+
+/* "  2 trials restarted from their first epoch: their checkpoints no longer fit the network
+   (trials 3, 7)", for each kind with any. */
+static void print_restarted(const restarted_list *l)
+{
+    const char *kinds[] = {"misfit", "damaged"};
+    const char *what[][2] = {{"its checkpoint no longer fit the network",
+                              "their checkpoints no longer fit the network"},
+                             {"its checkpoint was damaged", "their checkpoints were damaged"}};
+    for (int k = 0; k < 2; k++) {
+        int n = 0;
+        for (int i = 0; i < l->n; i++)
+            n += strcmp(l->items[i].kind, kinds[k]) == 0;
+        if (!n)
+            continue;
+        printf("  %d trial%s restarted from %s first epoch: %s (trial%s", n, n > 1 ? "s" : "",
+               n > 1 ? "their" : "its", what[k][n > 1], n > 1 ? "s" : "");
+        const char *sep = " ";
+        for (int i = 0; i < l->n; i++)
+            if (strcmp(l->items[i].kind, kinds[k]) == 0) {
+                printf("%s%lld", sep, l->items[i].id);
+                sep = ", ";
+            }
+        printf("; each trial's log.txt says why)\n");
+    }
+}
+
+static void json_restarted(jsonw *j, const restarted_list *l)
+{
+    jsonw_begin_array(j, "restarted");
+    for (int i = 0; i < l->n; i++) {
+        jsonw_begin_object(j, NULL);
+        jsonw_int(j, "id", l->items[i].id);
+        jsonw_string(j, "checkpoint", l->items[i].kind);
+        jsonw_string(j, "why", l->items[i].why);
+        jsonw_end_object(j);
+    }
+    jsonw_end_array(j);
+}
+
+static void restarted_free(restarted_list *l)
+{
+    for (int i = 0; i < l->n; i++) {
+        free(l->items[i].kind);
+        free(l->items[i].why);
+    }
+    free(l->items);
+}
+
 /* The numerics version of the trainer that trained the store (1: made before it was
    recorded). */
 static int store_numerics(store *s, int *out, hia_error *err)
@@ -207,10 +289,14 @@ static int status_one(const char *path, int json, hia_error *err)
     store_counts c;
     jsonw j;
     status_ctx sc = {NULL, json ? &j : NULL, err};
+    restarted_list restarts = {NULL, 0};
     int rc = store_arg_open(path, &s, &where, err);
     if (!rc)
         rc = store_meta(s, "setting:experiment", &name, err) || store_count(s, NULL, &c, err) ||
-             store_numerics(s, &numerics, err);
+             store_numerics(s, &numerics, err) ||
+             store_meta_each(s, CHECKPOINT_RESTARTED_KEY, add_restarted, &restarts, err);
+    if (restarts.n > 1)
+        qsort(restarts.items, (size_t)restarts.n, sizeof(*restarts.items), by_id);
     sc.db = s;
     if (!rc && json) {
         jsonw_init(&j, stdout);
@@ -220,6 +306,7 @@ static int status_one(const char *path, int json, hia_error *err)
         json_counts(&j, &c);
         jsonw_int(&j, "numerics", numerics);
         jsonw_int(&j, "build_numerics", TRAIN_NUMERICS);
+        json_restarted(&j, &restarts);
         jsonw_begin_object(&j, "datasets");
         rc = store_datasets(s, status_dataset, &sc, err);
         jsonw_end_object(&j);
@@ -234,8 +321,10 @@ static int status_one(const char *path, int json, hia_error *err)
             printf("  trained by numerics version %d; this build trains version %d, whose "
                    "numbers differ: retrain into a new store to compare with it\n", numerics,
                    TRAIN_NUMERICS);
+        print_restarted(&restarts);
         rc = store_datasets(s, status_dataset, &sc, err) || status_workers(s, &c, NULL, err);
     }
+    restarted_free(&restarts);
     free(name);
     free(where);
     store_close(s);

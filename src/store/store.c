@@ -198,6 +198,23 @@ int store_meta(store *s, const char *key, char **value, hia_error *err)
     return rc;
 }
 
+int store_meta_each(store *s, const char *prefix,
+                    int (*each)(void *ctx, const char *key, const char *value), void *ctx,
+                    hia_error *err)
+{
+    db_stmt *st;
+    int rc = 0;
+    if (prepare(s, "SELECT key, value FROM meta WHERE substr(key, 1, ?2) = ?1 ORDER BY key",
+                &st, err))
+        return -1;
+    db_bind_text(st, 1, prefix);
+    db_bind_int(st, 2, (long long)strlen(prefix));
+    while (!rc && next_row(s, st, &rc, err))
+        rc = each(ctx, db_column_text(st, 0), db_column_text(st, 1));
+    db_finalize(st);
+    return rc ? -1 : 0;
+}
+
 int store_set_meta(store *s, const char *key, const char *value, hia_error *err)
 {
     db_stmt *st;

@@ -156,6 +156,10 @@ int store_delete_meta(store *s, const char *key, hia_error *err);
 /* A meta value (a run's setting: "setting:KEY"), in *value (NULL when absent; the caller
    frees it); -1 when the store cannot be read. */
 int store_meta(store *s, const char *key, char **value, hia_error *err);
+/* Every meta key that starts with prefix, with its value, in key order. */
+int store_meta_each(store *s, const char *prefix,
+                    int (*each)(void *ctx, const char *key, const char *value), void *ctx,
+                    hia_error *err);
 
 /* Every trial in id order, as column name/value text pairs (NULL values for SQL NULL). */
 typedef struct store_row {

@@ -1,4 +1,5 @@
-/* A trial's resumable state after each epoch, written atomically. */
+/* A trial's resumable state after each epoch, written atomically, with what it was trained
+   on. */
 #include "sweep/checkpoint.h"
 
 #include <darknet.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -16,7 +18,13 @@
 #include "base/io.h"
 #include "base/strbuf.h"
 
-#define MAGIC "HIACKPT1"
+#define MAGIC "HIACKPT2"
+/* The format before checkpoints recorded what they were trained on. */
+#define MAGIC_V1 "HIACKPT1"
+/* The identity as written: store id, dataset, number, hash, seed, three sizes, numerics. */
+#define IDENTITY_SIZE (CHECKPOINT_STORE_ID_LEN + 128 + 8 * 6 + 4)
+/* Magic, identity, then the generator, seen and t, before the layer count. */
+#define HEADER_SIZE (8 + IDENTITY_SIZE + 8 + 8 + 4)
 
 /* The trainable state of a layer, in file order; absent buffers are skipped. */
 static int layer_buffers(layer *l, float **bufs, size_t *sizes)
@@ -60,11 +68,32 @@ static void put(buffer *b, const void *p, size_t n)
     b->len += n;
 }
 
-static void serialise(buffer *b, network *net, const train_result *r)
+static void put_identity(buffer *b, const checkpoint_identity *id)
+{
+    char store_id[CHECKPOINT_STORE_ID_LEN] = {0}, dataset[128] = {0};
+    memcpy(store_id, id->store_id, strnlen(id->store_id, sizeof(store_id)));
+    memcpy(dataset, id->dataset, strnlen(id->dataset, sizeof(dataset) - 1));
+    int64_t number = id->number, train = id->train, validation = id->validation,
+            test = id->test;
+    int32_t numerics = id->numerics;
+    put(b, store_id, sizeof(store_id));
+    put(b, dataset, sizeof(dataset));
+    put(b, &number, 8);
+    put(b, &id->config_hash, 8);
+    put(b, &id->seed, 8);
+    put(b, &train, 8);
+    put(b, &validation, 8);
+    put(b, &test, 8);
+    put(b, &numerics, 4);
+}
+
+static void serialise(buffer *b, const checkpoint_identity *id, network *net,
+                      const train_result *r)
 {
     uint64_t rng = darknet_rng_state(), seen = *net->seen;
     int32_t t = *net->t, epochs = r->epochs, layers = net->n;
     put(b, MAGIC, 8);
+    put_identity(b, id);
     put(b, &rng, sizeof(rng));
     put(b, &seen, sizeof(seen));
     put(b, &t, sizeof(t));
@@ -97,10 +126,11 @@ static int sync_dir(const char *path)
     return rc;
 }
 
-int checkpoint_save(const char *path, network *net, const train_result *r, hia_error *err)
+int checkpoint_save(const char *path, const checkpoint_identity *id, network *net,
+                    const train_result *r, hia_error *err)
 {
     buffer b = {0};
-    serialise(&b, net, r);
+    serialise(&b, id, net, r);
     char *tmp = xstrfmt("%s.tmp", path);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int ok = fd >= 0 && io_write_all(fd, b.data, b.len) == 0 && fsync(fd) == 0;
@@ -134,14 +164,69 @@ static int take(reader *r, void *out, size_t n)
     return 0;
 }
 
-/* Checks that the file matches net before anything is changed. */
-static int verify(const unsigned char *data, size_t len, network *net, int max_epochs)
+/* Whether the identity at data is id's; else why not, every difference named. */
+static int same_identity(const unsigned char *data, const checkpoint_identity *id, char *why,
+                         size_t size)
 {
-    reader r = {data + 28, len - 28}; /* past magic, generator, seen and t */
-    int32_t layers, epochs;
-    if (take(&r, &layers, 4) || layers != net->n || take(&r, &epochs, 4) || epochs < 0 ||
-        epochs > max_epochs || r.left < sizeof(train_epoch) * (size_t)epochs)
-        return -1;
+    reader r = {data, IDENTITY_SIZE};
+    char store_id[CHECKPOINT_STORE_ID_LEN + 1] = {0}, dataset[129] = {0};
+    int64_t number, train, validation, test;
+    uint64_t hash, seed;
+    int32_t numerics;
+    take(&r, store_id, CHECKPOINT_STORE_ID_LEN);
+    take(&r, dataset, 128);
+    take(&r, &number, 8);
+    take(&r, &hash, 8);
+    take(&r, &seed, 8);
+    take(&r, &train, 8);
+    take(&r, &validation, 8);
+    take(&r, &test, 8);
+    take(&r, &numerics, 4);
+    strbuf s = STRBUF_INIT;
+    if (strcmp(store_id, id->store_id))
+        strbuf_addf(&s, "; it was trained for another store (store id %.8s..., this store's "
+                    "%.8s...)", store_id, id->store_id);
+    if (strcmp(dataset, id->dataset) || number != id->number)
+        strbuf_addf(&s, "; it is configuration %lld on %s, this trial configuration %ld on %s",
+                    (long long)number, dataset, id->number, id->dataset);
+    else if (hash != id->config_hash)
+        strbuf_addf(&s, "; its configuration differs (hash %016llx, this trial's %016llx)",
+                    (unsigned long long)hash, (unsigned long long)id->config_hash);
+    if (seed != id->seed)
+        strbuf_addf(&s, "; it has seed %llu, this trial %llu", (unsigned long long)seed,
+                    (unsigned long long)id->seed);
+    if (train != id->train || validation != id->validation || test != id->test)
+        strbuf_addf(&s, "; it was trained on %lld/%lld/%lld training/validation/test images, "
+                    "this trial on %ld/%ld/%ld", (long long)train, (long long)validation,
+                    (long long)test, id->train, id->validation, id->test);
+    if (numerics != id->numerics)
+        strbuf_addf(&s, "; it was trained by numerics version %d, this build trains version %d",
+                    numerics, id->numerics);
+    int same = s.len == 0;
+    if (!same)
+        snprintf(why, size, "is not this trial's: %s", strbuf_str(&s) + 2);
+    strbuf_free(&s);
+    return same;
+}
+
+/* Checks that the file (past its header) fits net before anything is changed; else says
+   where it does not. */
+static int fits(const unsigned char *data, size_t len, network *net, int max_epochs, char *why,
+                size_t size)
+{
+    reader r = {data + HEADER_SIZE, len - HEADER_SIZE};
+    int32_t layers = 0, epochs = 0;
+    if (take(&r, &layers, 4) || layers != net->n) {
+        snprintf(why, size, "no longer fits the network: it has %d layers, the network %d",
+                 layers, net->n);
+        return 0;
+    }
+    if (take(&r, &epochs, 4) || epochs < 0 || epochs > max_epochs ||
+        r.left < sizeof(train_epoch) * (size_t)epochs) {
+        snprintf(why, size, "no longer fits the network: it holds %d epochs of %d", epochs,
+                 max_epochs);
+        return 0;
+    }
     r.p += sizeof(train_epoch) * (size_t)epochs;
     r.left -= sizeof(train_epoch) * (size_t)epochs;
     for (int i = 0; i < net->n; i++) {
@@ -149,19 +234,27 @@ static int verify(const unsigned char *data, size_t len, network *net, int max_e
         size_t sizes[11];
         int k = layer_buffers(&net->layers[i], bufs, sizes);
         for (int j = 0; j < k; j++) {
-            uint64_t n;
-            if (take(&r, &n, sizeof(n)) || n != sizes[j] || r.left < sizeof(float) * n)
-                return -1;
+            uint64_t n = 0;
+            if (take(&r, &n, sizeof(n)) || n != sizes[j] || r.left < sizeof(float) * n) {
+                snprintf(why, size, "no longer fits the network: layer %d's buffer %d holds "
+                         "%llu values, the network's %zu", i + 1, j + 1, (unsigned long long)n,
+                         sizes[j]);
+                return 0;
+            }
             r.p += sizeof(float) * n;
             r.left -= sizeof(float) * n;
         }
     }
-    return r.left == 0 ? 0 : -1;
+    if (r.left) {
+        snprintf(why, size, "no longer fits the network: %zu bytes more than it needs", r.left);
+        return 0;
+    }
+    return 1;
 }
 
 static void restore(const unsigned char *data, network *net, train_result *r)
 {
-    reader rd = {data + 8, SIZE_MAX};
+    reader rd = {data + 8 + IDENTITY_SIZE, SIZE_MAX};
     uint64_t rng, seen;
     int32_t t, layers, epochs;
     take(&rd, &rng, 8);
@@ -186,43 +279,97 @@ static void restore(const unsigned char *data, network *net, train_result *r)
     }
 }
 
-int checkpoint_load(const char *path, network *net, train_result *r, int max_epochs,
-                    hia_error *err)
+/* The whole file at path in *data: 0, 1 when there is none, -1 when it cannot be read. */
+static int read_all(const char *path, unsigned char **data, size_t *len, hia_error *err)
 {
+    *data = NULL;
+    *len = 0;
     FILE *f = fopen(path, "rb");
     if (!f) {
         if (errno == ENOENT)
-            return 0;
-        return hia_fail(err, HIA_EINTERNAL, "cannot open checkpoint %s: %s", path,
-                        strerror(errno));
+            return 1;
+        return hia_fail(err, HIA_EENV, "cannot read checkpoint %s: %s", path, strerror(errno));
     }
-    unsigned char *data = NULL;
-    size_t len = 0, cap = 0;
+    size_t cap = 0;
     for (;;) {
-        if (len == cap) {
+        if (*len == cap) {
             cap = cap ? cap * 2 : 1 << 20;
-            data = xrealloc(data, cap);
+            *data = xrealloc(*data, cap);
         }
-        size_t got = fread(data + len, 1, cap - len, f);
-        len += got;
+        size_t got = fread(*data + *len, 1, cap - *len, f);
+        *len += got;
         if (got == 0)
             break;
     }
-    int read_error = ferror(f);
+    int e = ferror(f) ? errno : 0;
     fclose(f);
+    if (!e)
+        return 0;
+    free(*data);
+    *data = NULL;
+    /* the file is there and hia's own: a failed read is the machine's, never a reason to
+       train the trial again from its first epoch */
+    return hia_fail(err, HIA_EENV, "cannot read checkpoint %s: %s", path, strerror(e));
+}
+
+int checkpoint_load(const char *path, const checkpoint_identity *id, network *net,
+                    train_result *r, int max_epochs, char *why, size_t why_size,
+                    hia_error *err)
+{
+    unsigned char *data;
+    size_t len;
+    int got = read_all(path, &data, &len, err);
+    if (got)
+        return got < 0 ? -1 : CHECKPOINT_NONE;
     uint32_t crc = 0;
-    if (len >= 8 + 28 + 4)
+    if (len >= HEADER_SIZE + 4)
         memcpy(&crc, data + len - 4, 4);
     int rc;
-    if (read_error || len < 8 + 28 + 4 || memcmp(data, MAGIC, 8) != 0 ||
-        crc != (uint32_t)crc32(0L, data, (uInt)(len - 4)))
-        rc = hia_fail(err, HIA_EINTERNAL, "checkpoint %s is damaged (bad header or CRC)", path);
-    else if (verify(data, len - 4, net, max_epochs))
-        rc = hia_fail(err, HIA_EINTERNAL, "checkpoint %s does not match this network", path);
-    else {
+    if (len >= 8 && memcmp(data, MAGIC_V1, 8) == 0) {
+        snprintf(why, why_size, "was written by an earlier hia, which did not record what it "
+                 "was trained on");
+        rc = CHECKPOINT_FOREIGN;
+    } else if (len < HEADER_SIZE + 4 || memcmp(data, MAGIC, 8) != 0 ||
+               crc != (uint32_t)crc32(0L, data, (uInt)(len - 4))) {
+        snprintf(why, why_size, "is damaged (bad header or CRC)");
+        rc = CHECKPOINT_DAMAGED;
+    } else if (!same_identity(data + 8, id, why, why_size)) {
+        rc = CHECKPOINT_FOREIGN;
+    } else if (!fits(data, len - 4, net, max_epochs, why, why_size)) {
+        rc = CHECKPOINT_MISFIT;
+    } else {
         restore(data, net, r);
-        rc = 1;
+        rc = CHECKPOINT_RESTORED;
     }
     free(data);
     return rc;
+}
+
+const char *checkpoint_found_word(checkpoint_found found)
+{
+    return found == CHECKPOINT_FOREIGN ? "foreign"
+           : found == CHECKPOINT_MISFIT ? "misfit"
+                                        : "damaged";
+}
+
+int checkpoint_set_aside(const char *path, checkpoint_found found, char *aside, size_t size,
+                         hia_error *err)
+{
+    char stamp[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime_r(&now, &tm));
+    /* a second set-aside within the same second gets a count, never overwrites */
+    for (int n = 1;; n++) {
+        if (n == 1)
+            snprintf(aside, size, "%s.%s-%s", path, checkpoint_found_word(found), stamp);
+        else
+            snprintf(aside, size, "%s.%s-%s-%d", path, checkpoint_found_word(found), stamp, n);
+        if (access(aside, F_OK) != 0)
+            break;
+    }
+    if (rename(path, aside) != 0 || sync_dir(path) != 0)
+        return hia_fail(err, HIA_EENV, "cannot set checkpoint %s aside as %s: %s", path, aside,
+                        strerror(errno));
+    return 0;
 }

@@ -1,9 +1,8 @@
-/* The sweep: plan, claim, fork a process per trial, record, resume. */
+/* The sweep: plan, claim, fork a process per trial (sweep/trial.c), record, resume. */
 #include "sweep/runner.h"
 
 #include <cblas.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
@@ -11,14 +10,13 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "base/alloc.h"
 #include "base/clock.h"
 #include "base/io.h"
-#include "base/rng.h"
 #include "base/strbuf.h"
 #include "data/datafiles.h"
 #include "data/dataset.h"
@@ -26,20 +24,10 @@
 #include "sweep/checkpoint.h"
 #include "sweep/plan.h"
 #include "sweep/split.h"
+#include "sweep/trial.h"
 #include "train/gpu.h"
 #include "train/netgen.h"
 #include "train/train.h"
-
-/* A trial's process stopped by a fault of the machine (its message on the pipe). */
-#define RUNNER_EXIT_ENV 75
-
-/* What a trial's process sends back when it ends well, or when the machine failed it. */
-typedef struct wire_result {
-    char status[16];
-    char reason[sizeof(((hia_error *)0)->msg)];
-    double val_accuracy, test_accuracy, train_seconds, eval_seconds, images_per_second;
-    int epochs, resumed_from;
-} wire_result;
 
 typedef struct child {
     pid_t pid;
@@ -60,6 +48,7 @@ typedef struct runner {
     char slurm_job[32], slurm_task[32]; /* empty outside Slurm */
     char *models; /* models/<experiment> */
     char *path;   /* the store */
+    char store_id[CHECKPOINT_STORE_ID_LEN + 1]; /* its identity, in every checkpoint */
     int jobs;    /* trials at once: -j, else the default split */
     int threads;
     dataset_splits *data; /* per dataset of the config, loaded on first use */
@@ -121,7 +110,7 @@ static int collect_param(void *ctx, const store_param *p)
 }
 
 static int trial_network(runner *r, long long id, const dataset_splits *data, char **cfg_text,
-                         netgen_params *np, hia_error *err)
+                         netgen_params *np, uint64_t *hash, hia_error *err)
 {
     space_config values;
     param_collect pc = {.s = &r->cfg->space, .c = &values, .err = err};
@@ -130,6 +119,7 @@ static int trial_network(runner *r, long long id, const dataset_splits *data, ch
              space_check_complete(&r->cfg->space, &values, err) ||
              netgen_params_read(&r->cfg->space, &values, np, err);
     if (!rc) {
+        *hash = space_config_hash(&r->cfg->space, &values);
         netgen_input in = {data->train.width, data->train.height, data->train.channels,
                            data->train.classes};
         rc = netgen_cfg(np, &in, &r->cfg->network, cfg_text, err) != 0;
@@ -167,57 +157,6 @@ static char *trial_dir(const runner *r, long long id)
     return xstrfmt("%s/%lld", r->models, id);
 }
 
-/* What a trial's hooks need: its checkpoint's path and its number of epochs. */
-typedef struct trial_ctx {
-    const char *checkpoint;
-    int epochs;
-} trial_ctx;
-
-static int restore_checkpoint(void *ctx, struct network *net, train_result *res, int max_epochs,
-                              hia_error *err)
-{
-    const trial_ctx *t = ctx;
-    hia_error local = {0};
-    int rc = checkpoint_load(t->checkpoint, net, res, max_epochs, &local);
-    if (rc < 0) /* damaged: the trial starts over rather than fail for ever */
-        fprintf(stderr, "hia: %s; starting the trial from its first epoch\n", local.msg);
-    else if (rc == 1)
-        fprintf(stderr, "hia: resumed after epoch %d from %s\n", res->epochs, t->checkpoint);
-    (void)err;
-    return 0;
-}
-
-/* A test point, inert unless HIA_PAUSE_IN_TRIAL=PREFIX is set: after a checkpoint, with epochs
-   still to train, a trial stops itself (SIGSTOP) if it removes the file PREFIX.<its runner's
-   pid> (one trial of that runner), or while PREFIX.all exists (every trial, of any runner).
-   Tests then act on trials known to be inside their run without racing them. */
-static void pause_if_asked(const trial_ctx *t, const train_result *res)
-{
-    const char *prefix = getenv("HIA_PAUSE_IN_TRIAL");
-    if (!prefix || res->epochs >= t->epochs)
-        return;
-    char *mine = xstrfmt("%s.%ld", prefix, (long)getppid());
-    char *all = xstrfmt("%s.all", prefix);
-    int stop = unlink(mine) == 0 || access(all, F_OK) == 0;
-    free(mine);
-    free(all);
-    if (stop) {
-        fprintf(stderr, "hia: paused after epoch %d (HIA_PAUSE_IN_TRIAL)\n", res->epochs);
-        fflush(stderr);
-        raise(SIGSTOP);
-    }
-}
-
-static int save_checkpoint(void *ctx, struct network *net, const train_result *res,
-                           hia_error *err)
-{
-    const trial_ctx *t = ctx;
-    if (checkpoint_save(t->checkpoint, net, res, err))
-        return -1;
-    pause_if_asked(t, res);
-    return 0;
-}
-
 /* The GPU of the next trial: gpu:N's N, else the GPU running the fewest trials; -1 on the
    CPU. */
 static int pick_gpu(const runner *r)
@@ -239,58 +178,6 @@ static int pick_gpu(const runner *r)
     return best;
 }
 
-/* The trial's process: trains, checkpoints after each epoch, reports through fd. Never
-   returns. */
-static void run_child(const runner *r, const store_claimed *c, const dataset_splits *data,
-                      const char *cfg_text, const netgen_params *np, const char *dir, int gpu,
-                      int fd)
-{
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    char *path = xstrfmt("%s/log.txt", dir);
-    int log = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (log >= 0) {
-        dup2(log, STDERR_FILENO);
-        close(log);
-    }
-    fprintf(stderr, "hia: trial %lld (%s #%ld), attempt %d\n", c->id, c->dataset, c->number,
-            c->attempts);
-    free(path);
-    path = xstrfmt("%s/checkpoint", dir); /* the process ends in _exit: never freed */
-    trial_ctx ctx = {path, np->epochs};
-    train_hooks hooks = {restore_checkpoint, save_checkpoint, &ctx};
-    train_options o = {.seed = c->seed, .trial = rng_trial_key(c->number, c->dataset), .threads = r->threads,
-                       .use_gpu = gpu >= 0, .gpu = gpu, .progress = stderr, .hooks = &hooks,
-                       .darknet_init = !strcmp(r->cfg->network.init, "darknet")};
-    train_result res;
-    hia_error err = {0};
-    wire_result w = {0};
-    if (train_run(cfg_text, np, data, &o, &res, &err)) {
-        fprintf(stderr, "hia: %s\n", err.msg);
-        fflush(stderr);
-        if (err.status != HIA_EENV)
-            _exit(3);
-        /* the log may sit on the full disk itself: the message goes back on the pipe */
-        snprintf(w.status, sizeof(w.status), "environment");
-        snprintf(w.reason, sizeof(w.reason), "%s", err.msg);
-        _exit(io_write_all(fd, &w, sizeof(w)) == 0 ? RUNNER_EXIT_ENV : 3);
-    }
-    snprintf(w.status, sizeof(w.status), "%s", res.status);
-    snprintf(w.reason, sizeof(w.reason), "%s", res.reason);
-    w.val_accuracy = res.val_accuracy;
-    w.test_accuracy = res.test_accuracy;
-    w.train_seconds = res.train_seconds;
-    w.eval_seconds = res.eval_seconds;
-    w.images_per_second = res.images_per_second;
-    w.epochs = res.epochs;
-    w.resumed_from = res.resumed_from;
-    int ok = io_write_all(fd, &w, sizeof(w)) == 0 &&
-             io_write_all(fd, res.history, sizeof(train_epoch) * (size_t)res.epochs) == 0;
-    fflush(stderr);
-    _exit(ok ? 0 : 4);
-}
-
 static void report(runner *r, const child *k, const char *what);
 
 /* The trial's folder, with its net.cfg written; the caller frees the folder's path. */
@@ -307,14 +194,13 @@ static char *trial_files(const runner *r, long long id, const char *cfg_text, hi
 }
 
 /* Forks the trial's process and keeps track of it. */
-static int fork_trial(runner *r, const store_claimed *c, const dataset_splits *data,
-                      const char *cfg_text, const netgen_params *np, const char *dir,
-                      hia_error *err)
+static int fork_trial(runner *r, trial_job *job, hia_error *err)
 {
-    int fds[2], gpu = pick_gpu(r);
+    int fds[2];
+    job->gpu = pick_gpu(r);
     /* out of processes, memory or descriptors: a fault of the machine, as for sbatch's fork */
     if (pipe(fds) != 0)
-        return hia_fail(err, HIA_EENV, "cannot start trial %lld: pipe: %s", c->id,
+        return hia_fail(err, HIA_EENV, "cannot start trial %lld: pipe: %s", job->claim->id,
                         strerror(errno));
     fflush(NULL);
     pid_t pid = fork();
@@ -322,16 +208,17 @@ static int fork_trial(runner *r, const store_claimed *c, const dataset_splits *d
         int e = errno;
         close(fds[0]);
         close(fds[1]);
-        return hia_fail(err, HIA_EENV, "cannot start trial %lld: fork: %s", c->id, strerror(e));
+        return hia_fail(err, HIA_EENV, "cannot start trial %lld: fork: %s", job->claim->id,
+                        strerror(e));
     }
     if (pid == 0) {
         close(fds[0]);
-        run_child(r, c, data, cfg_text, np, dir, gpu, fds[1]);
+        trial_process(job, fds[1]);
     }
     close(fds[1]);
     child *k = &r->kids[r->running++];
-    *k = (child){.pid = pid, .fd = fds[0], .claim = *c, .started = clock_monotonic(),
-                 .gpu = gpu};
+    *k = (child){.pid = pid, .fd = fds[0], .claim = *job->claim, .started = clock_monotonic(),
+                 .gpu = job->gpu};
     return 0;
 }
 
@@ -341,11 +228,12 @@ static int start_trial(runner *r, const store_claimed *c, hia_error *err)
 {
     char *cfg_text = NULL;
     netgen_params np;
+    uint64_t hash = 0;
     const dataset_splits *data = trial_data(r, c->dataset, err);
     if (!data)
         return -1;
     hia_error built = {0}; /* its own: the decision below reads this failure's status only */
-    if (trial_network(r, c->id, data, &cfg_text, &np, &built)) {
+    if (trial_network(r, c->id, data, &cfg_text, &np, &hash, &built)) {
         if (built.status != HIA_EUSER) {
             *err = built;
             if (!err->status)
@@ -358,8 +246,15 @@ static int start_trial(runner *r, const store_claimed *c, hia_error *err)
         report(r, &k, built.msg);
         return 1;
     }
+    checkpoint_identity id = {.number = c->number, .config_hash = hash, .seed = c->seed,
+                              .train = data->train.n, .validation = data->validation.n,
+                              .test = data->test.n, .numerics = TRAIN_NUMERICS};
+    snprintf(id.store_id, sizeof(id.store_id), "%s", r->store_id);
+    snprintf(id.dataset, sizeof(id.dataset), "%s", c->dataset);
     char *dir = trial_files(r, c->id, cfg_text, err);
-    int rc = dir ? fork_trial(r, c, data, cfg_text, &np, dir, err) : -1;
+    trial_job job = {c, data, cfg_text, &np, &id, dir, -1, r->threads,
+                     !strcmp(r->cfg->network.init, "darknet")};
+    int rc = dir ? fork_trial(r, &job, err) : -1;
     free(dir);
     free(cfg_text);
     return rc;
@@ -462,17 +357,33 @@ static void report(runner *r, const child *k, const char *what)
     fflush(r->o->log);
 }
 
-static int finish_ok(runner *r, child *k, hia_error *err)
+/* The result, when it is all that is left of what the trial's process sent (its notes were
+   taken as they came): its bytes and their number, else NULL. */
+static const unsigned char *result_message(const child *k, size_t *n)
 {
-    wire_result w;
-    memcpy(&w, k->buf, sizeof(w));
-    if (w.epochs < 0 || k->len != sizeof(w) + sizeof(train_epoch) * (size_t)w.epochs)
+    trial_wire_head h;
+    if (k->len < sizeof(h) + sizeof(trial_wire_result))
+        return NULL;
+    memcpy(&h, k->buf, sizeof(h));
+    if (h.kind != TRIAL_WIRE_RESULT || h.len != k->len - sizeof(h))
+        return NULL;
+    *n = h.len;
+    return k->buf + sizeof(h);
+}
+
+static int finish_ok(runner *r, child *k, const unsigned char *msg, size_t n, hia_error *err)
+{
+    trial_wire_result w;
+    memcpy(&w, msg, sizeof(w));
+    if (w.epochs < 0 || n != sizeof(w) + sizeof(train_epoch) * (size_t)w.epochs)
         return hia_fail(err, HIA_EINTERNAL, "trial %lld sent a malformed result", k->claim.id);
-    train_epoch *h = (train_epoch *)(k->buf + sizeof(w));
+    train_epoch *h = xmalloc(sizeof(train_epoch) * (size_t)(w.epochs ? w.epochs : 1));
+    memcpy(h, msg + sizeof(w), sizeof(train_epoch) * (size_t)w.epochs); /* aligned */
     store_epoch *epochs = xcalloc((size_t)w.epochs, sizeof(*epochs));
     for (int e = 0; e < w.epochs; e++)
         epochs[e] = (store_epoch){h[e].loss, h[e].val_accuracy, h[e].seconds,
                                   h[e].images_per_second};
+    free(h);
     char blas[256];
     snprintf(blas, sizeof(blas), "OpenBLAS %s (%s)", openblas_get_config(),
              openblas_get_corename());
@@ -506,13 +417,14 @@ static int finish_child(runner *r, int i, int status, hia_error *err)
     child *k = &r->kids[i];
     char reason[700], last[512];
     int rc;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && k->len >= sizeof(wire_result)) {
-        rc = finish_ok(r, k, err);
-    } else if (WIFEXITED(status) && WEXITSTATUS(status) == RUNNER_EXIT_ENV &&
-               k->len >= sizeof(wire_result)) {
+    size_t n = 0;
+    const unsigned char *msg = result_message(k, &n);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && msg) {
+        rc = finish_ok(r, k, msg, n, err);
+    } else if (WIFEXITED(status) && WEXITSTATUS(status) == TRIAL_EXIT_ENV && msg) {
         /* not the trial's fault: it goes back to pending, its retries unspent */
-        wire_result w;
-        memcpy(&w, k->buf, sizeof(w));
+        trial_wire_result w;
+        memcpy(&w, msg, sizeof(w));
         w.reason[sizeof(w.reason) - 1] = 0;
         rc = release(r, k->claim.id, err);
         if (!rc)
@@ -542,6 +454,40 @@ static int finish_child(runner *r, int i, int status, hia_error *err)
     return rc;
 }
 
+/* Records the notes at the front of what a trial's process sent, as they come (its result,
+   the last message, waits for its end): a trial whose checkpoint was set aside as misfit or
+   damaged is named in the store for hia status, and in the sweep's log. */
+static int take_notes(runner *r, child *k, hia_error *err)
+{
+    trial_wire_head h;
+    while (k->len >= sizeof(h)) {
+        memcpy(&h, k->buf, sizeof(h));
+        if (h.kind != TRIAL_WIRE_RESTARTED || k->len - sizeof(h) < h.len)
+            return 0;
+        char *note = xmalloc((size_t)h.len + 1);
+        memcpy(note, k->buf + sizeof(h), h.len);
+        note[h.len] = 0;
+        char *key = xstrfmt(CHECKPOINT_RESTARTED_KEY "%lld", k->claim.id);
+        int rc;
+        do
+            rc = store_set_meta(r->db, key, note, err);
+        while (rc && recover(r, err));
+        const char *why = strchr(note, ':');
+        if (!rc)
+            fprintf(r->o->log, "%strial %lld (%s #%ld): its checkpoint%s; it starts from its "
+                    "first epoch\n", r->o->live ? "\n" : "", k->claim.id, k->claim.dataset,
+                    k->claim.number, why ? why + 1 : note);
+        fflush(r->o->log);
+        free(key);
+        free(note);
+        if (rc)
+            return -1;
+        k->len -= sizeof(h) + h.len;
+        memmove(k->buf, k->buf + sizeof(h) + h.len, k->len);
+    }
+    return 0;
+}
+
 /* Reads what the children sent; reaps those that ended. */
 static int service_children(runner *r, int timeout_ms, hia_error *err)
 {
@@ -562,6 +508,8 @@ static int service_children(runner *r, int timeout_ms, hia_error *err)
         ssize_t got = read(k->fd, k->buf + k->len, k->cap - k->len);
         if (got > 0) {
             k->len += (size_t)got;
+            if (take_notes(r, k, err))
+                return -1;
             continue;
         }
         if (got < 0 && errno == EINTR)
@@ -705,6 +653,31 @@ static void runner_free(runner *r)
     store_close(r->db);
 }
 
+/* The store's identity, which every checkpoint records: drawn (128 random bits) by the first
+   run that finds none, so stores made before it was recorded get one too. Two first runs at
+   once may each draw one; the later write stands, and a checkpoint of the other run is then
+   set aside, never resumed: a trial trained again, never a trial resumed wrongly. */
+static int store_identity(runner *r, hia_error *err)
+{
+    char *v;
+    if (store_meta(r->db, "store_id", &v, err))
+        return -1;
+    if (!v) {
+        unsigned char bits[CHECKPOINT_STORE_ID_LEN / 2];
+        char hex[CHECKPOINT_STORE_ID_LEN + 1];
+        if (getrandom(bits, sizeof(bits), 0) != (ssize_t)sizeof(bits))
+            return hia_fail(err, HIA_EENV, "cannot draw the store's identity: %s",
+                            strerror(errno));
+        for (size_t i = 0; i < sizeof(bits); i++)
+            snprintf(hex + 2 * i, 3, "%02x", bits[i]);
+        if (store_set_meta(r->db, "store_id", hex, err) || store_meta(r->db, "store_id", &v, err))
+            return -1;
+    }
+    snprintf(r->store_id, sizeof(r->store_id), "%s", v ? v : "");
+    free(v);
+    return 0;
+}
+
 /* Everything a start can refuse, before any folder or store is made or touched: every
    dataset's files there, every dataset loaded and split (its counts within its splits: the
    sweep keeps them all anyway), and the configurations drawn. */
@@ -775,7 +748,7 @@ static int runner_init(runner *r, const config *c, const runner_options *o, plan
             return -1;
     }
     if (io_make_dirs(r->models, err) || store_open(r->path, &r->db, err) ||
-        plan_sweep(r->db, c, drawn, o->record, err) ||
+        plan_sweep(r->db, c, drawn, o->record, err) || store_identity(r, err) ||
         store_reclaim_dead(r->db, r->host, pid_alive, err) || register_worker(r, err))
         return -1;
     long retried = 0;
