@@ -1,7 +1,8 @@
 /* table: what the importance analysis reads: one row per finished trial, one column per
    hyperparameter (numeric, possibly log-scaled, or categorical; missing where a per-layer
    hyperparameter is inactive) and the target (an accuracy), each row with its
-   configuration's number. Built from any CSV file (table.c) or a results store
+   configuration's number. Built from any CSV file (table.c: checked, no number that is not
+   finite, no column without a value, within the limits below) or a results store
    (table_store.c). */
 #ifndef HIA_TABLE_H
 #define HIA_TABLE_H
@@ -9,6 +10,14 @@
 #include "analysis/where.h"
 #include "base/error.h"
 #include "store/store.h"
+
+/* The largest CSV table read: the analysis's time and memory grow with the columns' square
+   (fANOVA's pairs; 500 columns take about 8 s on 2 cores, 1,000 about 40 s) and with the rows
+   (N-RReliefF's neighbours), so a table past these is refused with a message, never left to
+   run for minutes or to abort for want of memory. */
+#define TABLE_MAX_COLUMNS 256
+#define TABLE_MAX_CELLS 1000000
+#define TABLE_MAX_BYTES (256 << 20)
 
 typedef struct table_column {
     char *name;
@@ -47,6 +56,10 @@ typedef struct table_store_options {
     const where_expr *where; /* only the trials that satisfy it; NULL: all */
 } table_store_options;
 
+/* A CSV table: a header row, then one row per trial (see README, hia analyze). Empty, ? and
+   NA cells are missing; nan, inf or 1e400 in a numeric column or the target is refused
+   (file:line and the column named); a column that is missing in every row kept is refused;
+   a UTF-8 byte order mark is dropped; a NUL byte is refused. */
 int table_read_csv(const char *path, const table_options *o, table *t, hia_error *err);
 /* The finished trials (done or diverged, with a finite target) of a results store. */
 int table_from_store(store *s, const table_store_options *o, table *t, hia_error *err);

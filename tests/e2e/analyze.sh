@@ -150,6 +150,37 @@ printf 'a,accuracy\n1,0.5\n2,failed\n3,0.7\n4,\n5,0.9\n' > some.csv
 "$HIA" analyze some.csv --method nrrelieff --bootstrap 0 --neighbours 2 | \
     grep -q "3 trials, target accuracy (2 left out" || fail "failed rows not counted"
 expect_fail "--target nope: no such column" some.csv --target nope
+# numbers that are not finite are refused, named by line and column (one nan once turned a
+# numeric column categorical and changed its importance without a word)
+awk 'BEGIN { srand(4); print "a,b,c,accuracy"; for (i = 0; i < 40; i++) { a = (i % 8) / 7; c = rand()
+     printf "%.4f,%.3f,%.4f,%.4f\n", a, rand(), c, a / 2 + c / 2 + rand() / 20 } }' > finite.csv
+"$HIA" analyze finite.csv --method nrrelieff --bootstrap 0 > /dev/null || fail "a finite table: exit $?"
+for bad in nan inf -inf 1e400 NaN; do
+    sed "5s/^[0-9.]*,/$bad,/" finite.csv > bad.csv
+    expect_fail "bad.csv:5: column 'a': $bad is not a finite number (a missing value is an empty cell, ? or NA)" bad.csv
+done
+sed '7s/,[0-9.]*$/,inf/' finite.csv > bad.csv
+expect_fail "bad.csv:7: column 'accuracy': inf is not a finite number" bad.csv
+sed '3s/^[0-9.]*,/1e400,/' finite.csv > bad.csv
+expect_fail "bad.csv:3: column 'a': 1e400 is not a finite number" bad.csv --method icc
+# a column with no value in any row kept (it once showed importance 0 within [1, 1])
+awk -F, 'BEGIN { OFS = "," } { $2 = NR == 1 ? "b" : (NR == 9 ? "3" : ""); print }' finite.csv > empty.csv
+sed -i '9s/,[0-9.]*$/,failed/' empty.csv
+expect_fail "empty.csv: column 'b' has no value in any row with a numeric 'accuracy' (every cell is missing): nothing to rank it by (leave it out with --exclude b)" empty.csv
+"$HIA" analyze empty.csv --exclude b --method nrrelieff --bootstrap 0 > /dev/null || fail "--exclude b: exit $?"
+# limits: 30 rows of 10,000 columns once aborted, allocating 51 GB; a UTF-8 byte order mark;
+# a NUL byte
+awk 'BEGIN { for (i = 0; i <= 30; i++) { for (c = 1; c <= 10000; c++) printf "%s,", i ? (c * i) % 7 : "c" c
+                                       print i ? i / 30 : "accuracy" } }' > wide.csv
+expect_fail "wide.csv:1: more than 256 columns (the most hia analyze takes)" wide.csv
+awk 'BEGIN { for (i = 0; i <= 4000; i++) { for (c = 1; c < 250; c++) printf "%s,", i ? (c * i) % 7 : "c" c
+                                      print i ? i / 4000 : "accuracy" } }' > cells.csv
+expect_fail "cells.csv:4001: more than 1000000 cells (the most hia analyze takes)" cells.csv
+printf '\357\273\277a,accuracy\n1,0.5\n2,0.6\n3,0.8\n' > bom.csv
+"$HIA" analyze bom.csv --method nrrelieff --bootstrap 0 --neighbours 1 --json | grep -q '"name":"a",' ||
+    fail "the byte order mark stays in the first column's name"
+printf 'a,accuracy\n1,0.5\n2\000,0.6\n3,0.8\n' > nul.csv
+expect_fail "nul.csv:3: a NUL byte (a CSV table is text)" nul.csv
 # a constant column and a categorical of one level: importance 0 from both methods, no NaN
 awk 'BEGIN { print "a,b,c,accuracy"; for (i = 0; i < 30; i++) printf "%d,7,x,%g\n", i % 5, (i % 5) / 10 + (i % 3) / 100 }' > flat2.csv
 flat=$("$HIA" analyze flat2.csv --bootstrap 5 --subsamples 3 --fraction 0.9 --trees 8 --json) || \
