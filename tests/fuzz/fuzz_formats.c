@@ -11,12 +11,19 @@
 
 #include "data/formats/format.h"
 
-const char *fuzz_format;
+static const char *fuzz_format;
 static char root[64];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+void fuzz_select(const char *target);
 void fuzz_cleanup(void);
+
+/* fuzz_replay's choice of format (fuzzing: $HIA_FUZZ_FORMAT). */
+void fuzz_select(const char *target)
+{
+    fuzz_format = target;
+}
 
 void fuzz_cleanup(void)
 {
