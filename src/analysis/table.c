@@ -178,6 +178,11 @@ static int read_rows(const char *path, csv_rows *r, hia_error *err)
             line++;
             continue;
         }
+        if (r->n == TABLE_MAX_ROWS + 1) { /* the header and the rows */
+            rc = hia_fail(err, HIA_EUSER, "%s:%d: more than %d rows (the most hia analyze "
+                          "takes)", path, line, TABLE_MAX_ROWS);
+            break;
+        }
         if (r->n == r->cap) {
             r->cap = r->cap ? r->cap * 2 : 256;
             r->cells = xrealloc(r->cells, sizeof(*r->cells) * (size_t)r->cap);

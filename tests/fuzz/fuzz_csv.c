@@ -27,7 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* the options as a user might give them: a column forced categorical, one excluded */
     table_options o = {NULL, size & 1 ? "a" : NULL, NULL, size & 2 ? "b" : NULL};
     if (table_read_csv(path, &o, &t, &err) == 0) {
-        if (t.n_rows < 2 || t.n_cols < 1 || t.n_cols > TABLE_MAX_COLUMNS || !t.target)
+        if (t.n_rows < 2 || t.n_rows > TABLE_MAX_ROWS || t.n_cols < 1 ||
+            t.n_cols > TABLE_MAX_COLUMNS || !t.target)
             abort();
         for (int c = 0; c < t.n_cols; c++) { /* a column without a value is refused */
             int any = 0;
