@@ -15,10 +15,11 @@
    looks for every row's nearest neighbours) and its memory and time with the square of the
    columns (fANOVA's pairs: 30 rows of 10,000 columns once asked for 51 GB), so a table past
    these is refused with a message, never left to run for hours or to abort for want of
-   memory. A paper-sized sweep, 3,000 trials of 40 columns, takes about 12 s on 2 busy cores;
-   the largest shapes admitted (1,000 rows of 250 columns, 20,000 rows of 12) about 85 s. */
+   memory. Measured on 2 cores shared with other work: a paper-sized sweep, 3,000 trials of 40
+   columns, 22 s; the largest shapes admitted, 10,000 rows of 12 columns 48 s and 990 rows of
+   250 columns 80 s. */
 #define TABLE_MAX_COLUMNS 256
-#define TABLE_MAX_ROWS 20000
+#define TABLE_MAX_ROWS 10000
 #define TABLE_MAX_CELLS 250000
 #define TABLE_MAX_BYTES (64 << 20)
 
