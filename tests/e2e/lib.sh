@@ -10,25 +10,24 @@ at_exit() {
     AT_EXIT="$1; $AT_EXIT"
 }
 # end_strays: kills (SIGKILL: stopped ones too) every process but this shell that works in
-# $WORK (its working directory or its stderr there), but the test's PostgreSQL server, which
-# pg_stop ends: what a test started and did not end, such as the trials it held when an
-# assertion failed, or a Slurm job's trials. Says so on stderr: a test that passes leaves none.
+# $WORK (its working directory or its stderr there) once the test's own at_exit commands have
+# run: what a test started and did not end, such as the trials it held when an assertion
+# failed, or a Slurm job's trials. Says so on stderr: a test that passes leaves none.
 end_strays() {
     for proc in /proc/[0-9]*; do
         stray=${proc#/proc/}
         [ "$stray" != $$ ] || continue
         where="$(readlink "$proc/cwd" 2>/dev/null || true) $(readlink "$proc/fd/2" 2>/dev/null || true)"
         case "$where" in
-        "$WORK"/pg/*) ;;
         "$WORK "* | "$WORK/"* | *" $WORK/"*)
             echo "ending process $stray left behind: $(tr '\0' ' ' < "$proc/cmdline" 2>/dev/null)" >&2
             kill -KILL "$stray" 2>/dev/null || true ;;
         esac
     done
 }
-# whatever ends the test (an assertion, a signal such as meson's timeout), nothing it started
-# outlives it
-trap 'end_strays; eval "$AT_EXIT"; rm -rf "$WORK"' EXIT
+# whatever ends the test (an assertion, a signal such as meson's timeout), its at_exit commands
+# all run (one that fails does not stop the others) and nothing it started outlives it
+trap 'set +e; eval "$AT_EXIT"; end_strays; rm -rf "$WORK"' EXIT
 trap 'exit 1' HUP INT TERM
 # freeze_in_trial's token files are named after this, one per `hia run`
 export HIA_PAUSE_IN_TRIAL="$WORK/pause"
