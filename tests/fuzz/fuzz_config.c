@@ -1,5 +1,5 @@
 /* A fuzz target for the experiment file (libFuzzer): the input becomes an experiment YAML and
-   config_load must either load it, with every value within its bounds, or refuse it with a
+   config_load must either load it, with every value within its limits, or refuse it with a
    user error that names the file; anything else aborts. Datasets resolve against the
    repository's descriptors (datasets/). */
 #include <stdint.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "fuzz_file.h"
-#include "sweep/config.h"
+#include "sweep/config_load.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -16,7 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     config c;
     hia_error err = {0};
     if (config_load(&c, path, &err) == 0) {
-        if (!c.experiment || c.trials < 1 || c.n_datasets < 1 || c.space.n < 1 || c.threads < 0)
+        if (!c.experiment || c.trials < 1 || c.trials > CONFIG_MAX_TRIALS || c.n_datasets < 1 ||
+            c.n_datasets > CONFIG_MAX_DATASETS || c.space.n < 1 || c.threads < 0)
             abort();
         for (int i = 0; i < c.n_datasets; i++)
             if (!c.datasets[i].name || c.datasets[i].train < 1 || c.datasets[i].validation < 1 ||
