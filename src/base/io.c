@@ -14,7 +14,8 @@
 
 int io_env_errno(int e)
 {
-    return e == ENOSPC || e == EDQUOT || e == EIO || e == EROFS;
+    /* out of room, or out of what the machine gives a process (descriptors) */
+    return e == ENOSPC || e == EDQUOT || e == EIO || e == EROFS || e == EMFILE || e == ENFILE;
 }
 
 int io_status(int e, int fallback)

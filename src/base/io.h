@@ -7,7 +7,7 @@
 #include "base/error.h"
 
 /* Whether errno value e is a fault of the machine rather than of the work: no space left, a
-   quota, an I/O error, a read-only file system. */
+   quota, an I/O error, a read-only file system, no file descriptor left. */
 int io_env_errno(int e);
 /* The status for a failed file operation with errno e: HIA_EENV for faults of the machine,
    else fallback. */

@@ -123,7 +123,7 @@ int cmd_train(int argc, char **argv, hia_error *err)
         OPT_LONG("--number", "K", &a.number, 0, 9.2e18,
                  "configuration number for Darknet's generator and the shuffles (default 0):\n"
                  "with a sweep trial's values and number (hia export) it retrains that trial"),
-        OPT_INT("--threads", "N", &a.threads, 1, 1024,
+        OPT_INT("--threads", "N", &a.threads, 1, TRAIN_MAX_THREADS,
                 "OpenBLAS/OpenMP threads (default: CONFIG's threads, else all cores)"),
         OPT_STRING("--device", "D", &a.device, "cpu, gpu or gpu:N (default: CONFIG's device)"),
         OPT_FLAG("--json", &a.json,

@@ -71,7 +71,7 @@ static int run_tool(char *const argv[], hia_error *err)
     pid_t pid = fork();
     int status;
     if (pid < 0)
-        return hia_fail(err, HIA_EINTERNAL, "fork: %s", strerror(errno));
+        return hia_fail(err, HIA_EENV, "fork: %s", strerror(errno)); /* as in the runner */
     if (pid == 0) {
         execvp(argv[0], argv);
         fprintf(stderr, "hia: cannot run %s: %s\n", argv[0], strerror(errno));

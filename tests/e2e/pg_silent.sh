@@ -58,7 +58,7 @@ done
 rm -f port.accepted
 "$HIA" status "$uri?connect_timeout=60" > /dev/null 2>&1 &
 waiting=$!
-at_exit "kill $waiting 2> /dev/null || true"
+at_exit '[ -z "$waiting" ] || kill $waiting 2> /dev/null || true' # read at exit: ended below
 until [ -s port.accepted ]; do
     running $waiting || fail "status ended before the listener took its connection"
     sleep 0.05 # how often the state is polled; no outcome depends on it
@@ -66,6 +66,8 @@ done
 ss -tno state established "( dport = :$port )" | grep -Eq "timer:\(keepalive,[0-9.]+(ms|sec)," ||
     fail "no keepalive within 30 s on the connection: $(ss -tno "( dport = :$port )")"
 kill $waiting
+wait $waiting 2> /dev/null || true
+waiting="" # reaped: its pid may be another process's by the end
 # the URI's own setting wins over the environment's
 PGCONNECT_TIMEOUT=30 expect_silent 3 "$HIA" status "$uri?connect_timeout=3"
 # and without either, hia's default
