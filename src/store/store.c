@@ -1,4 +1,5 @@
-/* The results store: settings, plans, claims, leases, results, reads; SQL over store/db.h. */
+/* The results store: opening, settings, plans, claims, leases and results; SQL over
+   store/db.h. Its reads are in store/store_read.c. */
 #include "store/store.h"
 
 #include <math.h>
@@ -10,13 +11,9 @@
 #include "base/strbuf.h"
 #include "store/db.h"
 #include "store/schema.h"
+#include "store/store_sql.h"
 
-struct store {
-    db *db;
-    char *path; /* as messages show it: never a password */
-};
-
-static int db_fail(store *s, hia_error *err, const char *what)
+int store_sql_fail(store *s, hia_error *err, const char *what)
 {
     return hia_fail(err, db_error_status(s->db), "%s: %s: %s", s->path, what,
                     db_errmsg(s->db));
@@ -24,30 +21,30 @@ static int db_fail(store *s, hia_error *err, const char *what)
 
 static int exec(store *s, const char *sql, hia_error *err)
 {
-    return db_exec(s->db, sql) ? db_fail(s, err, "write failed") : 0;
+    return db_exec(s->db, sql) ? store_sql_fail(s, err, "write failed") : 0;
 }
 
 /* exclusive: no other writer beside it (see db_begin). */
 static int begin(store *s, int exclusive, hia_error *err)
 {
-    return db_begin(s->db, exclusive) ? db_fail(s, err, "cannot start a transaction") : 0;
+    return db_begin(s->db, exclusive) ? store_sql_fail(s, err, "cannot start a transaction") : 0;
 }
 
 static int commit(store *s, hia_error *err)
 {
-    return db_exec(s->db, "COMMIT") ? db_fail(s, err, "commit failed") : 0;
+    return db_exec(s->db, "COMMIT") ? store_sql_fail(s, err, "commit failed") : 0;
 }
 
-static int prepare(store *s, const char *sql, db_stmt **st, hia_error *err)
+int store_sql_prepare(store *s, const char *sql, db_stmt **st, hia_error *err)
 {
-    return db_prepare(s->db, sql, st) ? db_fail(s, err, "cannot prepare a query") : 0;
+    return db_prepare(s->db, sql, st) ? store_sql_fail(s, err, "cannot prepare a query") : 0;
 }
 
 /* Steps a statement that returns no rows, then finalizes it; *changes: the rows it changed. */
 static int run_counted(store *s, db_stmt *st, long long *changes, hia_error *err)
 {
     int rc = db_step(st);
-    int fail = rc < 0   ? db_fail(s, err, "write failed")
+    int fail = rc < 0   ? store_sql_fail(s, err, "write failed")
                : rc > 0 ? hia_fail(err, HIA_EINTERNAL, "%s: a write returned rows", s->path)
                         : 0;
     *changes = db_changes(st);
@@ -61,15 +58,13 @@ static int run(store *s, db_stmt *st, hia_error *err)
     return run_counted(s, st, &changes, err);
 }
 
-/* Steps a query: 1 while it has rows; 0 at its end, or on an error, which it reports in *rc
-   (a read must never take an error for the end of its rows). */
-static int next_row(store *s, db_stmt *st, int *rc, hia_error *err)
+int store_sql_next_row(store *s, db_stmt *st, int *rc, hia_error *err)
 {
     int step = db_step(st);
     if (step == 1)
         return 1;
     if (step < 0 && !*rc)
-        *rc = db_fail(s, err, "cannot read");
+        *rc = store_sql_fail(s, err, "cannot read");
     return 0;
 }
 
@@ -93,7 +88,7 @@ static int identify(store *s, int writer, hia_error *err)
         if (!db_no_such_table(s->db))
             return -1;
         if (db_tables(s->db, &tables))
-            return db_fail(s, err, "cannot read");
+            return store_sql_fail(s, err, "cannot read");
         if (tables > 0)
             return hia_fail(err, HIA_EUSER, "%s: not a hia results store (its tables are "
                             "another program's); left as it is", s->path);
@@ -121,8 +116,10 @@ static int create_tables(store *s, hia_error *err)
     if (begin(s, 1, err))
         return -1;
     if (exec(s, store_schema, err) ||
-        prepare(s, "INSERT INTO meta(key, value) VALUES('schema_version', ?) "
-                   "ON CONFLICT(key) DO NOTHING", &st, err))
+        store_sql_prepare(s,
+                          "INSERT INTO meta(key, value) VALUES('schema_version', ?) "
+                          "ON CONFLICT(key) DO NOTHING",
+                          &st, err))
         return rollback(s);
     db_bind_int(st, 1, STORE_SCHEMA_VERSION);
     if (run(s, st, err))
@@ -141,7 +138,7 @@ static int open_store(const char *path, int writer, store **out, hia_error *err)
     int kind = identify(s, writer, err);
     int rc = kind < 0;
     if (!rc && writer && db_make_writable(d))
-        rc = db_fail(s, err, "cannot set up the store");
+        rc = store_sql_fail(s, err, "cannot set up the store");
     if (!rc && kind == 0)
         rc = create_tables(s, err);
     if (rc) {
@@ -189,10 +186,10 @@ int store_meta(store *s, const char *key, char **value, hia_error *err)
     db_stmt *st;
     int rc = 0;
     *value = NULL;
-    if (prepare(s, "SELECT value FROM meta WHERE key = ?", &st, err))
+    if (store_sql_prepare(s, "SELECT value FROM meta WHERE key = ?", &st, err))
         return -1;
     db_bind_text(st, 1, key);
-    if (next_row(s, st, &rc, err))
+    if (store_sql_next_row(s, st, &rc, err))
         *value = xstrdup(db_column_text(st, 0));
     db_finalize(st);
     return rc;
@@ -204,12 +201,12 @@ int store_meta_each(store *s, const char *prefix,
 {
     db_stmt *st;
     int rc = 0;
-    if (prepare(s, "SELECT key, value FROM meta WHERE substr(key, 1, ?2) = ?1 ORDER BY key",
-                &st, err))
+    if (store_sql_prepare(
+            s, "SELECT key, value FROM meta WHERE substr(key, 1, ?2) = ?1 ORDER BY key", &st, err))
         return -1;
     db_bind_text(st, 1, prefix);
     db_bind_int(st, 2, (long long)strlen(prefix));
-    while (!rc && next_row(s, st, &rc, err))
+    while (!rc && store_sql_next_row(s, st, &rc, err))
         rc = each(ctx, db_column_text(st, 0), db_column_text(st, 1));
     db_finalize(st);
     return rc ? -1 : 0;
@@ -218,7 +215,7 @@ int store_meta_each(store *s, const char *prefix,
 int store_set_meta(store *s, const char *key, const char *value, hia_error *err)
 {
     db_stmt *st;
-    if (prepare(s, upsert_meta, &st, err))
+    if (store_sql_prepare(s, upsert_meta, &st, err))
         return -1;
     db_bind_text(st, 1, key);
     db_bind_text(st, 2, value);
@@ -237,7 +234,7 @@ static int list_has(const char *list, const char *key)
 int store_delete_meta(store *s, const char *key, hia_error *err)
 {
     db_stmt *st;
-    if (prepare(s, "DELETE FROM meta WHERE key = ?", &st, err))
+    if (store_sql_prepare(s, "DELETE FROM meta WHERE key = ?", &st, err))
         return -1;
     db_bind_text(st, 1, key);
     return run(s, st, err);
@@ -258,7 +255,7 @@ static int compare_settings(store *s, const store_setting *settings, int n, int 
         if (!rc && !fresh && (!old || strcmp(old, settings[i].value) != 0))
             append(changed, settings[i].key);
         db_stmt *st;
-        if (!rc && fresh && !(rc = prepare(s, upsert_meta, &st, err))) {
+        if (!rc && fresh && !(rc = store_sql_prepare(s, upsert_meta, &st, err))) {
             db_bind_text(st, 1, key);
             db_bind_text(st, 2, settings[i].value);
             rc = run(s, st, err);
@@ -276,10 +273,11 @@ static int dropped_settings(store *s, const store_setting *settings, int n, strb
                             hia_error *err)
 {
     db_stmt *st;
-    if (prepare(s, "SELECT substr(key, 9) FROM meta WHERE key LIKE 'setting:%'", &st, err))
+    if (store_sql_prepare(s, "SELECT substr(key, 9) FROM meta WHERE key LIKE 'setting:%'", &st,
+                          err))
         return -1;
     int rc = 0;
-    while (!rc && next_row(s, st, &rc, err)) {
+    while (!rc && store_sql_next_row(s, st, &rc, err)) {
         const char *k = db_column_text(st, 0);
         int found = 0;
         for (int i = 0; i < n && !found; i++)
@@ -320,23 +318,26 @@ static int plan_one(store *s, const store_trial_plan *p, hia_error *err)
     db_stmt *st;
     char hash[17];
     snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)p->hash);
-    if (prepare(s, "INSERT INTO trials(dataset, number, config_hash, config, seed) "
-                   "VALUES(?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id", &st, err))
+    if (store_sql_prepare(s,
+                          "INSERT INTO trials(dataset, number, config_hash, config, seed) "
+                          "VALUES(?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+                          &st, err))
         return -1;
     db_bind_text(st, 1, p->dataset);
     db_bind_int(st, 2, p->number);
     db_bind_text(st, 3, hash);
     db_bind_text(st, 4, p->config);
     db_bind_int(st, 5, (long long)p->seed);
-    int rc = 0, inserted = next_row(s, st, &rc, err);
+    int rc = 0, inserted = store_sql_next_row(s, st, &rc, err);
     long long id = inserted ? db_column_int(st, 0) : 0;
     db_finalize(st);
     if (!inserted)
         return rc; /* planned before, or an error */
     for (int i = 0; i < p->n_params; i++) {
         const store_param *q = &p->params[i];
-        if (prepare(s, "INSERT INTO params(trial, name, layer, number, text) VALUES(?,?,?,?,?)",
-                    &st, err))
+        if (store_sql_prepare(
+                s, "INSERT INTO params(trial, name, layer, number, text) VALUES(?,?,?,?,?)", &st,
+                err))
             return -1;
         db_bind_int(st, 1, id);
         db_bind_text(st, 2, q->name);
@@ -366,12 +367,12 @@ int store_reclaim_dead(store *s, const char *host, int (*alive)(long pid), hia_e
     snprintf(prefix, sizeof(prefix), "%s:", host);
     if (begin(s, 1, err))
         return -1;
-    if (prepare(s, "SELECT id, worker FROM trials WHERE status = 'running'", &st, err))
+    if (store_sql_prepare(s, "SELECT id, worker FROM trials WHERE status = 'running'", &st, err))
         return rollback(s);
     long long *dead = NULL;
     size_t n = 0;
     int rc = 0;
-    while (!rc && next_row(s, st, &rc, err)) {
+    while (!rc && store_sql_next_row(s, st, &rc, err)) {
         const char *w = db_column_text(st, 1);
         if (w && strncmp(w, prefix, strlen(prefix)) == 0 && !alive(atol(w + strlen(prefix)))) {
             dead = xreallocarray(dead, n + 1, sizeof(*dead));
@@ -380,8 +381,11 @@ int store_reclaim_dead(store *s, const char *host, int (*alive)(long pid), hia_e
     }
     db_finalize(st);
     for (size_t i = 0; !rc && i < n; i++) {
-        rc = prepare(s, "UPDATE trials SET status = 'pending', worker = NULL, lease_until = NULL "
-                        "WHERE id = ?", &st, err);
+        rc = store_sql_prepare(
+            s,
+            "UPDATE trials SET status = 'pending', worker = NULL, lease_until = NULL "
+            "WHERE id = ?",
+            &st, err);
         if (!rc) {
             db_bind_int(st, 1, dead[i]);
             rc = run(s, st, err);
@@ -397,12 +401,14 @@ int store_claim(store *s, const char *worker, double lease_seconds, store_claime
     db_stmt *st;
     if (begin(s, 0, err))
         return -1;
-    if (prepare(s, "SELECT id, dataset, number, seed, attempts FROM trials WHERE status = "
-                   "'pending' OR (status = 'running' AND lease_until < @now) ORDER BY id "
-                   "LIMIT 1 @lock", &st, err))
+    if (store_sql_prepare(s,
+                          "SELECT id, dataset, number, seed, attempts FROM trials WHERE status = "
+                          "'pending' OR (status = 'running' AND lease_until < @now) ORDER BY id "
+                          "LIMIT 1 @lock",
+                          &st, err))
         return rollback(s);
     int rc = 0;
-    if (!next_row(s, st, &rc, err)) {
+    if (!store_sql_next_row(s, st, &rc, err)) {
         db_finalize(st);
         if (rc)
             return rollback(s);
@@ -414,9 +420,11 @@ int store_claim(store *s, const char *worker, double lease_seconds, store_claime
     c->seed = (uint64_t)db_column_int(st, 3);
     c->attempts = db_column_int(st, 4) + 1;
     db_finalize(st);
-    if (prepare(s, "UPDATE trials SET status = 'running', worker = ?1, lease_until = @now + ?2, "
-                   "attempts = attempts + 1, started = coalesce(started, @now) WHERE id = ?3",
-                &st, err))
+    if (store_sql_prepare(
+            s,
+            "UPDATE trials SET status = 'running', worker = ?1, lease_until = @now + ?2, "
+            "attempts = attempts + 1, started = coalesce(started, @now) WHERE id = ?3",
+            &st, err))
         return rollback(s);
     db_bind_text(st, 1, worker);
     db_bind_double(st, 2, lease_seconds);
@@ -431,7 +439,7 @@ static int extend(store *s, const char *sql, const char *worker, double lease_se
                   hia_error *err)
 {
     db_stmt *st;
-    if (prepare(s, sql, &st, err))
+    if (store_sql_prepare(s, sql, &st, err))
         return -1;
     db_bind_double(st, 1, lease_seconds);
     db_bind_text(st, 2, worker);
@@ -449,14 +457,16 @@ int store_heartbeat(store *s, const char *worker, double lease_seconds, hia_erro
 static int write_epochs(store *s, long long id, const store_result *r, hia_error *err)
 {
     db_stmt *st;
-    if (prepare(s, "DELETE FROM epochs WHERE trial = ?", &st, err))
+    if (store_sql_prepare(s, "DELETE FROM epochs WHERE trial = ?", &st, err))
         return -1;
     db_bind_int(st, 1, id);
     if (run(s, st, err))
         return -1;
     for (int e = 0; e < r->epochs; e++) {
-        if (prepare(s, "INSERT INTO epochs(trial, epoch, loss, val_accuracy, seconds, "
-                       "images_per_second) VALUES(?,?,?,?,?,?)", &st, err))
+        if (store_sql_prepare(s,
+                              "INSERT INTO epochs(trial, epoch, loss, val_accuracy, seconds, "
+                              "images_per_second) VALUES(?,?,?,?,?,?)",
+                              &st, err))
             return -1;
         db_bind_int(st, 1, id);
         db_bind_int(st, 2, e + 1);
@@ -476,12 +486,14 @@ static int finished_by(store *s, long long id, const char *worker, hia_error *er
 {
     db_stmt *st;
     int rc = 0;
-    if (prepare(s, "SELECT count(*) FROM trials WHERE id = ? AND worker = ? AND "
-                   "status IN ('done', 'diverged')", &st, err))
+    if (store_sql_prepare(s,
+                          "SELECT count(*) FROM trials WHERE id = ? AND worker = ? AND "
+                          "status IN ('done', 'diverged')",
+                          &st, err))
         return -1;
     db_bind_int(st, 1, id);
     db_bind_text(st, 2, worker);
-    int found = next_row(s, st, &rc, err) && db_column_int(st, 0) == 1;
+    int found = store_sql_next_row(s, st, &rc, err) && db_column_int(st, 0) == 1;
     db_finalize(st);
     if (rc || found)
         return rc;
@@ -495,12 +507,14 @@ int store_finish(store *s, long long id, const char *worker, const store_result 
     db_stmt *st;
     if (begin(s, 1, err))
         return -1;
-    if (prepare(s, "UPDATE trials SET status = ?, reason = ?, val_accuracy = ?, "
-                   "test_accuracy = ?, epochs_done = ?, resumed_from = ?, train_seconds = ?, "
-                   "eval_seconds = ?, images_per_second = ?, wall_seconds = ?, finished = @now, "
-                   "hia_version = ?, darknet_patches = ?, blas = ?, threads = ?, "
-                   "lease_until = NULL WHERE id = ? AND worker = ? AND status = 'running'",
-                &st, err))
+    if (store_sql_prepare(
+            s,
+            "UPDATE trials SET status = ?, reason = ?, val_accuracy = ?, "
+            "test_accuracy = ?, epochs_done = ?, resumed_from = ?, train_seconds = ?, "
+            "eval_seconds = ?, images_per_second = ?, wall_seconds = ?, finished = @now, "
+            "hia_version = ?, darknet_patches = ?, blas = ?, threads = ?, "
+            "lease_until = NULL WHERE id = ? AND worker = ? AND status = 'running'",
+            &st, err))
         return rollback(s);
     db_bind_text(st, 1, r->status);
     if (r->reason && r->reason[0])
@@ -535,7 +549,7 @@ static int set_state(store *s, const char *sql, long long id, const char *worker
                      const char *reason, int max_failures, hia_error *err)
 {
     db_stmt *st;
-    if (prepare(s, sql, &st, err))
+    if (store_sql_prepare(s, sql, &st, err))
         return -1;
     db_bind_int(st, 1, id);
     db_bind_text(st, 2, worker);
@@ -570,8 +584,10 @@ int store_retry_failed(store *s, long *n, hia_error *err)
 {
     db_stmt *st;
     long long changed;
-    if (prepare(s, "UPDATE trials SET status = 'pending', failures = 0, finished = NULL "
-                   "WHERE status = 'failed'", &st, err) ||
+    if (store_sql_prepare(s,
+                          "UPDATE trials SET status = 'pending', failures = 0, finished = NULL "
+                          "WHERE status = 'failed'",
+                          &st, err) ||
         run_counted(s, st, &changed, err))
         return -1;
     *n = (long)changed;
@@ -592,10 +608,11 @@ int store_release_others(store *s, const char *worker, const long long *held, in
     long long *ids = NULL;
     size_t found = 0;
     int rc = 0;
-    if (prepare(s, "SELECT id FROM trials WHERE status = 'running' AND worker = ?", &st, err))
+    if (store_sql_prepare(s, "SELECT id FROM trials WHERE status = 'running' AND worker = ?", &st,
+                          err))
         return -1;
     db_bind_text(st, 1, worker);
-    while (!rc && next_row(s, st, &rc, err)) {
+    while (!rc && store_sql_next_row(s, st, &rc, err)) {
         long long id = db_column_int(st, 0);
         int known = 0;
         for (int i = 0; i < n; i++)
@@ -619,18 +636,21 @@ int store_connection_lost(const store *s)
 
 int store_reconnect(store *s, hia_error *err)
 {
-    return db_reconnect(s->db) ? db_fail(s, err, "cannot reconnect") : 0;
+    return db_reconnect(s->db) ? store_sql_fail(s, err, "cannot reconnect") : 0;
 }
 
 int store_worker_start(store *s, const store_worker *w, double lease_seconds, hia_error *err)
 {
     db_stmt *st;
-    if (prepare(s, "INSERT INTO workers(worker, host, slurm_job, slurm_task, jobs, threads, "
-                   "started, lease_until) VALUES(?1, ?2, ?3, ?4, ?5, ?6, @now, @now + ?7) "
-                   "ON CONFLICT(worker) DO UPDATE SET host = excluded.host, "
-                   "slurm_job = excluded.slurm_job, slurm_task = excluded.slurm_task, "
-                   "jobs = excluded.jobs, threads = excluded.threads, started = excluded.started, "
-                   "lease_until = excluded.lease_until, stopped = NULL", &st, err))
+    if (store_sql_prepare(
+            s,
+            "INSERT INTO workers(worker, host, slurm_job, slurm_task, jobs, threads, "
+            "started, lease_until) VALUES(?1, ?2, ?3, ?4, ?5, ?6, @now, @now + ?7) "
+            "ON CONFLICT(worker) DO UPDATE SET host = excluded.host, "
+            "slurm_job = excluded.slurm_job, slurm_task = excluded.slurm_task, "
+            "jobs = excluded.jobs, threads = excluded.threads, started = excluded.started, "
+            "lease_until = excluded.lease_until, stopped = NULL",
+            &st, err))
         return -1;
     db_bind_text(st, 1, w->worker);
     db_bind_text(st, 2, w->host);
@@ -645,189 +665,9 @@ int store_worker_start(store *s, const store_worker *w, double lease_seconds, hi
 int store_worker_stop(store *s, const char *worker, hia_error *err)
 {
     db_stmt *st;
-    if (prepare(s, "UPDATE workers SET stopped = @now, lease_until = NULL WHERE worker = ?", &st,
-                err))
+    if (store_sql_prepare(
+            s, "UPDATE workers SET stopped = @now, lease_until = NULL WHERE worker = ?", &st, err))
         return -1;
     db_bind_text(st, 1, worker);
     return run(s, st, err);
-}
-
-int store_workers(store *s, int (*each)(void *ctx, const store_worker *w), void *ctx,
-                  hia_error *err)
-{
-    db_stmt *st;
-    int rc = 0, failed = 0; /* failed: the read's own error, never the callback's */
-    if (prepare(s, "SELECT w.worker, host, slurm_job, slurm_task, jobs, threads, "
-                   "(SELECT count(*) FROM trials t WHERE t.worker = w.worker AND "
-                   "t.status IN ('done', 'diverged')) FROM workers w "
-                   "WHERE stopped IS NULL AND lease_until > @now ORDER BY started", &st, err))
-        return db_no_such_table(s->db) ? 0 : -1;
-    while (!rc && next_row(s, st, &failed, err)) {
-        store_worker w = {db_column_text(st, 0), db_column_text(st, 1), db_column_text(st, 2),
-                          db_column_text(st, 3), (int)db_column_int(st, 4),
-                          (int)db_column_int(st, 5), (long)db_column_int(st, 6)};
-        rc = each(ctx, &w);
-    }
-    db_finalize(st);
-    /* a store from before the workers table: no worker is known */
-    if (failed && db_no_such_table(s->db))
-        return 0;
-    return rc || failed ? -1 : 0;
-}
-
-int store_running(store *s, int (*each)(void *ctx, const store_claimed *c, const char *worker),
-                  void *ctx, hia_error *err)
-{
-    db_stmt *st;
-    int rc = 0;
-    if (prepare(s, "SELECT id, dataset, number, seed, attempts, worker FROM trials "
-                   "WHERE status = 'running' ORDER BY id", &st, err))
-        return -1;
-    while (!rc && next_row(s, st, &rc, err)) {
-        store_claimed c = {db_column_int(st, 0), "", (long)db_column_int(st, 2),
-                           (uint64_t)db_column_int(st, 3), (int)db_column_int(st, 4)};
-        snprintf(c.dataset, sizeof(c.dataset), "%s", db_column_text(st, 1));
-        rc = each(ctx, &c, db_column_text(st, 5));
-    }
-    db_finalize(st);
-    return rc;
-}
-
-int store_trial_params(store *s, long long id,
-                       int (*each)(void *ctx, const store_param *p), void *ctx, hia_error *err)
-{
-    db_stmt *st;
-    int rc = 0;
-    if (prepare(s, "SELECT name, layer, number, text FROM params WHERE trial = ? "
-                   "ORDER BY rowid", &st, err))
-        return -1;
-    db_bind_int(st, 1, id);
-    while (!rc && next_row(s, st, &rc, err)) {
-        store_param p = {db_column_text(st, 0), db_column_int(st, 1),
-                         db_column_double(st, 2),
-                         db_column_text(st, 3)};
-        rc = each(ctx, &p);
-    }
-    db_finalize(st);
-    return rc;
-}
-
-int store_count(store *s, const char *dataset, store_counts *c, hia_error *err)
-{
-    db_stmt *st;
-    memset(c, 0, sizeof(*c));
-    if (prepare(s, "SELECT count(*), "
-                   "count(*) FILTER (WHERE status = 'pending'),"
-                   "count(*) FILTER (WHERE status = 'running'),"
-                   "count(*) FILTER (WHERE status = 'done'),"
-                   "count(*) FILTER (WHERE status = 'failed'),"
-                   "count(*) FILTER (WHERE status = 'diverged'),"
-                   "coalesce(avg(images_per_second) FILTER (WHERE status IN ('done', "
-                   "'diverged')), 0),"
-                   "coalesce(avg(wall_seconds) FILTER (WHERE status IN ('done', 'diverged')), 0) "
-                   "FROM trials WHERE CAST(?1 AS TEXT) IS NULL OR dataset = ?1", &st, err))
-        return -1;
-    db_bind_text(st, 1, dataset);
-    int rc = 0;
-    if (!next_row(s, st, &rc, err)) {
-        db_finalize(st);
-        return rc ? rc : hia_fail(err, HIA_EINTERNAL, "%s: the count returned no row", s->path);
-    }
-    long *fields[] = {&c->total, &c->pending, &c->running, &c->done, &c->failed, &c->diverged};
-    for (int i = 0; i < 6; i++)
-        *fields[i] = (long)db_column_int(st, i);
-    c->images_per_second = db_column_double(st, 6);
-    c->trial_seconds = db_column_double(st, 7);
-    db_finalize(st);
-    return 0;
-}
-
-int store_datasets(store *s, int (*each)(void *ctx, const char *name), void *ctx,
-                   hia_error *err)
-{
-    db_stmt *st;
-    int rc = 0;
-    if (prepare(s, "SELECT dataset FROM trials GROUP BY dataset ORDER BY min(id)", &st, err))
-        return -1;
-    while (!rc && next_row(s, st, &rc, err))
-        rc = each(ctx, db_column_text(st, 0));
-    db_finalize(st);
-    return rc;
-}
-
-int store_each_trial(store *s, int (*each)(void *ctx, const store_row *r), void *ctx,
-                     hia_error *err)
-{
-    db_stmt *st;
-    int rc = 0;
-    if (prepare(s, "SELECT id, dataset, number, status, reason, val_accuracy, test_accuracy, "
-                   "epochs_done, resumed_from, train_seconds, eval_seconds, images_per_second, "
-                   "wall_seconds, attempts, failures, seed, config_hash, worker, started, "
-                   "finished, hia_version, darknet_patches, blas, threads "
-                   "FROM trials ORDER BY id", &st, err))
-        return -1;
-    int n = db_columns(st);
-    const char *names[64], *values[64];
-    for (int i = 0; i < n; i++)
-        names[i] = db_column_name(st, i);
-    while (!rc && next_row(s, st, &rc, err)) {
-        for (int i = 0; i < n; i++)
-            values[i] = db_column_text(st, i);
-        store_row r = {n, names, values};
-        rc = each(ctx, &r);
-    }
-    db_finalize(st);
-    return rc;
-}
-
-int store_epochs(store *s, long long id, int (*each)(void *ctx, int epoch, const store_epoch *e),
-                 void *ctx, hia_error *err)
-{
-    db_stmt *st;
-    int rc = 0;
-    if (prepare(s, "SELECT epoch, loss, val_accuracy, seconds, images_per_second FROM epochs "
-                   "WHERE trial = ? ORDER BY epoch", &st, err))
-        return -1;
-    db_bind_int(st, 1, id);
-    while (!rc && next_row(s, st, &rc, err)) {
-        store_epoch e = {db_column_double(st, 1), db_column_double(st, 2),
-                         db_column_double(st, 3), db_column_double(st, 4)};
-        rc = each(ctx, db_column_int(st, 0), &e);
-    }
-    db_finalize(st);
-    return rc;
-}
-
-int store_failures(store *s, long long id, int (*each)(void *ctx, const store_failure *f),
-                   void *ctx, hia_error *err)
-{
-    db_stmt *st;
-    int rc = 0;
-    if (prepare(s, "SELECT attempt, worker, reason, at FROM failures WHERE trial = ? "
-                   "ORDER BY attempt", &st, err))
-        return -1;
-    db_bind_int(st, 1, id);
-    while (!rc && next_row(s, st, &rc, err)) {
-        store_failure f = {db_column_int(st, 0), db_column_text(st, 1),
-                           db_column_text(st, 2),
-                           db_column_double(st, 3)};
-        rc = each(ctx, &f);
-    }
-    db_finalize(st);
-    return rc;
-}
-
-int store_param_columns(store *s, int (*each)(void *ctx, const char *name, int layer), void *ctx,
-                        hia_error *err)
-{
-    db_stmt *st;
-    int rc = 0;
-    if (prepare(s, "SELECT p.name, p.layer FROM params p JOIN (SELECT name, min(rowid) AS "
-                   "first FROM params GROUP BY name) f USING (name) GROUP BY p.name, p.layer, f.first "
-                   "ORDER BY f.first, p.layer", &st, err))
-        return -1;
-    while (!rc && next_row(s, st, &rc, err))
-        rc = each(ctx, db_column_text(st, 0), db_column_int(st, 1));
-    db_finalize(st);
-    return rc;
 }
