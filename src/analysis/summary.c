@@ -1,6 +1,7 @@
 /* A table set's importance analysis as numbers, shared by analyze and report. */
 #include "analysis/summary.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,13 @@ void summary_relief_describe(const table_set *set, const relief_options *o, char
         used += (size_t)snprintf(buf + used, size - used, " (auto: the trials / %d, within "
                                  "%d-%d%s)", SUMMARY_K_SHARE, SUMMARY_K_MIN, SUMMARY_K_MAX,
                                  set->n > 1 ? ", per dataset" : "");
+    /* a trial's neighbours are the other trials: say when there are fewer than k */
+    int fewest = INT_MAX;
+    for (int t = 0; t < set->n; t++)
+        fewest = set->tables[t].n_rows < fewest ? set->tables[t].n_rows : fewest;
+    if (used < size && set->n && fewest - 1 < summary_relief_resolved(o, fewest).neighbours)
+        used += (size_t)snprintf(buf + used, size - used, " (only %d other trials: every trial "
+                                 "is each one's neighbour)", fewest - 1);
     relief_options first = summary_relief_resolved(o, set->n ? set->tables[0].n_rows : 0);
     if (used < size && o->rank_weighting)
         used += (size_t)snprintf(buf + used, size - used, ", rank weighting (sigma %g%s)",
@@ -415,7 +423,7 @@ static int subsample_importances(const table_set *s, const summary_options *o, d
         for (int i = 0; i < size; i++)
             keep[order[i]] = 1;
         if (set_importance(s, opts, &c, keep, imp, NULL, NULL, err)) {
-            rc = hia_wrap(err, "stability check, subsample %d", r + 1);
+            rc = hia_wrap(err, "subsample %d", r + 1);
             break;
         }
         for (int j = 0; j < d; j++)

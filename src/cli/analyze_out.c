@@ -39,6 +39,16 @@ static const char *distance_name(const relief_options *o)
     return o->euclidean ? "euclidean" : "manhattan";
 }
 
+/* 0 when no hyperparameter has a positive weight (too few trials, or no effect): the order
+   is then the columns' own and no ranking. */
+static int ranked(const table *t, const relief_summary *r)
+{
+    for (int c = 0; c < t->n_cols; c++)
+        if (r->importance[c] > 0)
+            return 1;
+    return 0;
+}
+
 static void print_relief_text(const analyze_view *v, const relief_summary *r)
 {
     const table *t = &v->set->tables[0];
@@ -62,6 +72,9 @@ static void print_relief_text(const analyze_view *v, const relief_summary *r)
                r->raw[j]);
         dataset_cells(v->set, r->per, j);
     }
+    if (!ranked(t, r))
+        printf("no ranking: no hyperparameter has a positive weight (every raw W <= 0) in %d "
+               "trials, so the order above is the columns' own\n", t->n_rows);
 }
 
 static void json_relief(const analyze_view *v, const relief_summary *r)
@@ -88,6 +101,7 @@ static void json_relief(const analyze_view *v, const relief_summary *r)
     jsonw_end_object(j);
     jsonw_string(j, "normalisation", v->set->n > 1 ? "max(W,0)/sum(max(W,0)), mean over the "
                  "datasets" : "max(W,0)/sum(max(W,0))");
+    jsonw_bool(j, "ranked", ranked(t, r)); /* false: every weight <= 0, the order is the columns' */
     jsonw_begin_array(j, "hyperparameters");
     for (int i = 0; i < t->n_cols; i++) {
         int c = r->order[i];

@@ -136,8 +136,10 @@ static void section_ranking(report_doc *doc, const report_data *d)
              d->options.bootstrap, d->options.forest.trees);
     doc_para(doc, "Analysis settings: %s.", d->settings);
     figure_importance(d, &s);
-    doc_figure(doc, "importance", &s, "Importance of the 11 hyperparameters: N-RReliefF "
-               "(blue, 95% bootstrap interval) and fANOVA (orange, +/- 1 std across trees).");
+    char caption[160];
+    snprintf(caption, sizeof(caption), "Importance of the %d hyperparameters: N-RReliefF (blue, "
+             "95%% bootstrap interval) and fANOVA (orange, +/- 1 std across trees).", t->n_cols);
+    doc_figure(doc, "importance", &s, caption);
     doc_table(doc, 6, "rank", "hyperparameter", "N-RReliefF raw W", "normalised",
               "95% interval", "fANOVA main (std)");
     for (int i = 0; i < t->n_cols; i++) {
@@ -154,6 +156,12 @@ static void section_ranking(report_doc *doc, const report_data *d)
         doc_row(doc, 6, r, t->cols[c].name, w, n, ci, f);
     }
     doc_table_end(doc);
+    int ranked = 0;
+    for (int c = 0; c < t->n_cols; c++)
+        ranked |= d->relief.importance[c] > 0;
+    if (!ranked)
+        doc_para(doc, "No ranking: no hyperparameter has a positive N-RReliefF weight (every raw "
+                 "W <= 0) in %d trials, so the order above is the columns' own.", t->n_rows);
     char verdict[1024];
     summary_sensitivity_verdict(t, &d->sensitivity, verdict, sizeof(verdict));
     doc_heading(doc, 3, "How much the ranking owes to N-RReliefF's settings");

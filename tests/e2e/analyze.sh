@@ -92,6 +92,20 @@ printf 'a,b,accuracy\n1,x,0.5\n2,y,0.6\n3,x,0.7\n4,y,0.9\n5,x,0.4\n' > w.csv
 [ "$("$HIA" analyze w.csv --where "b = x and a > 1" --method nrrelieff --bootstrap 0 --neighbours 1 --json | json_get rows)" = 2 ] ||
     fail "--where on a CSV table"
 expect_fail "keeps 1 row" w.csv --where "a = 1"
+# fewer trials than k, and no positive weight: said, never shown as a ranking
+printf 'a,b,y\n1,1,0\n2,2,1\n3,3,0\n4,4,1\n5,5,0\n6,6,1\n' > none.csv
+out=$("$HIA" analyze none.csv --target y --method nrrelieff) || fail "analyze none.csv exited $?"
+echo "$out" | grep -q "^N-RReliefF: k 20 (auto: .*) (only 5 other trials: every trial is each one's neighbour)" ||
+    fail "k above the trials is not said: $(echo "$out" | grep N-RReliefF)"
+echo "$out" | grep -q "^no ranking: no hyperparameter has a positive weight (every raw W <= 0) in 6 trials" ||
+    fail "an all-zero ranking is shown as one: $out"
+[ "$("$HIA" analyze none.csv --target y --method nrrelieff --json | json_get ranked)" = false ] ||
+    fail "JSON: ranked is not false"
+printf 'a,b,y\n1,1,0.1\n2,2,0.2\n3,1,0.3\n4,2,0.4\n5,1,0.5\n6,2,0.6\n7,1,0.7\n8,2,0.8\n' > pos.csv
+[ "$("$HIA" analyze pos.csv --target y --method nrrelieff --neighbours 2 --json | json_get ranked)" = true ] ||
+    fail "JSON: ranked is not true on a table with a positive weight"
+"$HIA" analyze pos.csv --target y --method nrrelieff --neighbours 2 | grep -q "no ranking\|only .* other trials" &&
+    fail "a ranked table with enough trials carries the notes"
 expect_fail "no column c" w.csv --where "c = 1"
 
 # two datasets: per dataset by default, then the mean, with the agreement between them

@@ -36,6 +36,16 @@ c.execute("UPDATE trials SET status='failed', reason='killed by signal 9 (SIGKIL
 c.commit()
 PY
 "$HIA" report mid.sqlite -o mid > /dev/null || fail "mid-sweep report"
+# "No ranking" exactly when every normalised importance is 0 (the order is then the columns')
+for r in rep mid; do
+    python3 - "$r/report.md" <<'PY' || fail "$r/report.md: the no-ranking note does not match its table"
+import re, sys
+t = open(sys.argv[1]).read()
+rows = re.findall(r"^\| \d+ \| \w+ \| -?[0-9.]+ \| ([0-9.]+) \|", t, re.M)
+assert len(rows) == 11, rows
+assert all(float(x) == 0 for x in rows) == ("No ranking:" in t)
+PY
+done
 grep -q "Sweep in progress: 10 of 14 trials finished (3 pending, 0 running, 1 failed)" mid/report.md ||
     fail "mid-sweep status: $(grep -i sweep mid/report.md | head -n 2)"
 grep -q "killed by signal 9 (SIGKILL)" mid/report.md || fail "the failed trial's reason is missing"
