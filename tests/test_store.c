@@ -1,5 +1,6 @@
-/* store: settings are recorded then enforced, plans are idempotent, claims are atomic across
-   processes, results are written once by their holder, failures retry then stop.
+/* store: settings are recorded then enforced, a first meta value stands, plans are
+   idempotent, claims are atomic across processes, results are written once by their holder,
+   failures retry then stop.
    Run as `test_store` against SQLite files in a temporary folder, or as `test_store URI`
    against PostgreSQL: URI is a libpq URI with %s where a database's name goes, and each of
    the databases t and f must be there, empty (tests/e2e/pg_unit.sh makes them). */
@@ -52,6 +53,20 @@ static void test_settings(store *s)
     CHECK(store_check_settings(s, b, 3, &err) == -1);
     CHECK_MSG(err.msg, "other settings", "seed", "space.lr", "space.dropout");
     CHECK(err.status == HIA_EUSER);
+}
+
+/* A first value stands: a later run that drew another reads the first back (two runs that
+   start together then agree on the store's identity). */
+static void test_meta_first(store *s)
+{
+    hia_error err;
+    char *v;
+    CHECK(store_meta_first(s, "first", "a", &v, &err) == 0 && v && strcmp(v, "a") == 0);
+    free(v);
+    CHECK(store_meta_first(s, "first", "b", &v, &err) == 0 && v && strcmp(v, "a") == 0);
+    free(v);
+    CHECK(store_meta(s, "first", &v, &err) == 0 && v && strcmp(v, "a") == 0);
+    free(v);
 }
 
 /* Two processes claim concurrently; every trial is claimed exactly once. */
@@ -310,6 +325,7 @@ int main(int argc, char **argv)
     store_path(path, sizeof(path), "t");
     CHECK(store_open(path, &s, &err) == 0);
     test_settings(s);
+    test_meta_first(s);
     plan(s, "a", 20);
     plan(s, "b", 20);
     plan(s, "a", 20); /* again: nothing new */

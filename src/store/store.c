@@ -222,6 +222,21 @@ int store_set_meta(store *s, const char *key, const char *value, hia_error *err)
     return run(s, st, err);
 }
 
+int store_meta_first(store *s, const char *key, const char *value, char **held,
+                     hia_error *err)
+{
+    db_stmt *st;
+    *held = NULL;
+    if (store_sql_prepare(s, "INSERT INTO meta(key, value) VALUES(?1, ?2) "
+                             "ON CONFLICT(key) DO NOTHING", &st, err))
+        return -1;
+    db_bind_text(st, 1, key);
+    db_bind_text(st, 2, value);
+    if (run(s, st, err) || store_meta(s, key, held, err))
+        return -1;
+    return *held ? 0 : hia_fail(err, HIA_EINTERNAL, "%s: meta key %s vanished", s->path, key);
+}
+
 static int list_has(const char *list, const char *key)
 {
     size_t n = strlen(key);

@@ -151,6 +151,10 @@ int store_datasets(store *s, int (*each)(void *ctx, const char *name), void *ctx
                    hia_error *err);
 /* Sets a meta key that no later run checks (such as the analysis: block). */
 int store_set_meta(store *s, const char *key, const char *value, hia_error *err);
+/* Sets a meta key unless it has a value already, then reads it back into *held (the caller
+   frees it): the first writer's value stands, so runs that start together agree on it. */
+int store_meta_first(store *s, const char *key, const char *value, char **held,
+                     hia_error *err);
 /* Removes a meta value (absent already: nothing to do). */
 int store_delete_meta(store *s, const char *key, hia_error *err);
 /* A meta value (a run's setting: "setting:KEY"), in *value (NULL when absent; the caller

@@ -654,9 +654,9 @@ static void runner_free(runner *r)
 }
 
 /* The store's identity, which every checkpoint records: drawn (128 random bits) by the first
-   run that finds none, so stores made before it was recorded get one too. Two first runs at
-   once may each draw one; the later write stands, and a checkpoint of the other run is then
-   set aside, never resumed: a trial trained again, never a trial resumed wrongly. */
+   run that finds none, so stores made before it was recorded get one too. Runs that start
+   together (a Slurm array's tasks) may each draw one: the first write stands and each reads
+   it back, so none writes checkpoints that another would set aside as foreign. */
 static int store_identity(runner *r, hia_error *err)
 {
     char *v;
@@ -670,10 +670,10 @@ static int store_identity(runner *r, hia_error *err)
                             strerror(errno));
         for (size_t i = 0; i < sizeof(bits); i++)
             snprintf(hex + 2 * i, 3, "%02x", bits[i]);
-        if (store_set_meta(r->db, "store_id", hex, err) || store_meta(r->db, "store_id", &v, err))
+        if (store_meta_first(r->db, "store_id", hex, &v, err))
             return -1;
     }
-    snprintf(r->store_id, sizeof(r->store_id), "%s", v ? v : "");
+    snprintf(r->store_id, sizeof(r->store_id), "%s", v);
     free(v);
     return 0;
 }

@@ -106,7 +106,8 @@ grep -q "stopped by SIGTERM" "results/e2e-run-${job}_$a_task.log" ||
 [ "$(csv_column t.csv worker | sort -u | wc -l)" -ge 2 ] || fail "fewer than two workers"
 row=$(awk -F, -v id="$a_trial" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
       $c["id"] == id { print $c["resumed_from"], $c["worker"] }' t.csv)
-[ "${row%% *}" -ge 1 ] || fail "the cancelled trial did not resume from its checkpoint: $row"
+[ "${row%% *}" -ge 1 ] || fail "the cancelled trial did not resume from its checkpoint: $row;
+its log: $(cat "models/e2e-run/$a_trial/log.txt")"
 case "${row#* }" in *":$a_pid") fail "the cancelled worker finished its trial: $row" ;; esac
 # each trial's epoch log is 1..epochs_done once: no trial trained twice
 logs=$(grep -o '"epochs_done":[0-9]*\|"epoch":[0-9]*' t.json | awk -F: '
