@@ -191,7 +191,9 @@ wait_held() {
 # freeze_in_trial PID EPOCHS: asks one trial process of the `hia run` PID to stop itself inside
 # its trial (after a checkpoint, with epochs left: HIA_PAUSE_IN_TRIAL in src/sweep/runner.c),
 # waits until one has, stops (SIGSTOP) every other trial process of PID, and prints those
-# caught inside their trial (mid_trial) as "CHILD DIR". Returns 1 if PID ends first.
+# caught inside their trial (mid_trial) as "CHILD DIR". Returns 1 if PID ends first. With
+# several trials at a time, one may end just before the others are stopped, and PID starts
+# another that runs on: a test that needs PID to claim no more trials runs it at -j 1.
 freeze_in_trial() {
     token=$HIA_PAUSE_IN_TRIAL.$1
     : > "$token"

@@ -5,7 +5,9 @@
 . "$2"
 cd "$WORK"
 write_run_config e.yaml 6 "keep: final"
-"$HIA" run e.yaml > a.log 2>&1 &
+# one trial at a time: with two, one could end as freeze_in_trial stops the other, and the run
+# would start the next and go on claiming trials while the second run starts
+"$HIA" run e.yaml -j 1 > a.log 2>&1 &
 a=$!
 freeze_in_trial $a 3 > /dev/null || fail "first run ended before its trial was held: $(cat a.log)"
 # the second run's trials stop themselves while its own token exists; one at a time (-j 1), so
